@@ -1,0 +1,99 @@
+import { z } from "zod";
+
+export const taskStatuses = ["pending", "processing", "completed", "failed"] as const;
+export const ZTaskStatus = z.enum(taskStatuses);
+export type TaskStatus = z.infer<typeof ZTaskStatus>;
+
+export const promptMaxLength = 4000;
+export const referenceUrlsMax = 8;
+
+const ZPrompt = z.string().trim().min(1).max(promptMaxLength);
+const ZHttpUrl = z
+  .string()
+  .trim()
+  .max(2048)
+  .pipe(z.url({ protocol: /^https?$/ }));
+
+export const ZSoraCreateRequest = z.object({
+  model: z.string().trim().min(1).max(64).meta({ example: "sora-2" }),
+  prompt: ZPrompt.meta({ example: "A cat walking on the beach" }),
+  aspectRatio: z.string().trim().min(1).max(16).meta({ example: "16:9" }),
+  duration: z.number().int().min(1).max(60).meta({ example: 5 }),
+  size: z.string().trim().max(16).optional().meta({ example: "small" }),
+  url: ZHttpUrl.optional().meta({ description: "Reference image for image-to-video" }),
+});
+export type SoraCreateRequest = z.infer<typeof ZSoraCreateRequest>;
+
+export const ZBananaCreateRequest = z.object({
+  model: z.string().trim().min(1).max(64).meta({ example: "banana-v1" }),
+  prompt: ZPrompt.meta({ example: "A sunset over mountains" }),
+  imageSize: z.string().trim().min(1).max(16).meta({ example: "1024x1024" }),
+  aspectRatio: z.string().trim().min(1).max(16).meta({ example: "1:1" }),
+  urls: z.array(ZHttpUrl).max(referenceUrlsMax).optional(),
+});
+export type BananaCreateRequest = z.infer<typeof ZBananaCreateRequest>;
+
+/** What a create call answers: the task as it stands when the call returns. */
+export const ZTaskSnapshot = z
+  .object({
+    id: z.string(),
+    status: ZTaskStatus,
+    progress: z.number().int().min(0).max(100).optional(),
+    result_url: z.string().optional(),
+  })
+  .meta({ id: "TaskSnapshot" });
+export type TaskSnapshot = z.infer<typeof ZTaskSnapshot>;
+
+export const ZCreateTaskResponse = z
+  .object({
+    status: z.enum(["success", "failed"]),
+    msg: z.string().optional(),
+    data: ZTaskSnapshot,
+  })
+  .meta({ id: "CreateTaskResponse" });
+export type CreateTaskResponse = z.infer<typeof ZCreateTaskResponse>;
+
+export const ZQueryResultRequest = z.object({
+  id: z.string().trim().min(1).max(64).meta({ example: "task-id-string" }),
+});
+export type QueryResultRequest = z.infer<typeof ZQueryResultRequest>;
+
+/** `GenerationResult` of the frontend's types. */
+export const ZGenerationResult = z
+  .object({
+    status: ZTaskStatus,
+    progress: z.number().int().min(0).max(100).optional(),
+    result_url: z.string().optional(),
+    msg: z.string().optional(),
+  })
+  .meta({ id: "GenerationResult" });
+export type GenerationResult = z.infer<typeof ZGenerationResult>;
+
+export const ZQueryResultResponse = z
+  .object({
+    status: z.literal("success"),
+    data: ZGenerationResult,
+  })
+  .meta({ id: "QueryResultResponse" });
+export type QueryResultResponse = z.infer<typeof ZQueryResultResponse>;
+
+/** Jimeng payloads are flexible: at least a prompt, other keys pass through. */
+export const ZJimengVideoCreateRequest = z.looseObject({
+  prompt: ZPrompt,
+  model: z.string().trim().max(64).optional(),
+});
+export type JimengVideoCreateRequest = z.infer<typeof ZJimengVideoCreateRequest>;
+
+export const ZJimengImageCreateRequest = z.looseObject({
+  prompt: ZPrompt,
+  model: z.string().trim().max(64).optional(),
+});
+export type JimengImageCreateRequest = z.infer<typeof ZJimengImageCreateRequest>;
+
+export const ZJimengCreateResponse = z
+  .object({
+    status: z.literal("success"),
+    data: ZTaskSnapshot,
+  })
+  .meta({ id: "JimengCreateResponse" });
+export type JimengCreateResponse = z.infer<typeof ZJimengCreateResponse>;

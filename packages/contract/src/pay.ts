@@ -1,0 +1,17 @@
+import { z } from "zod";
+import { ZEmail } from "./common.js";
+
+export const ZRedeemCardRequest = z.object({
+  email: ZEmail,
+  card_key: z.string().max(64).meta({ example: "K7QM-4XZP-9HTR" }),
+});
+export type RedeemCardRequest = z.infer<typeof ZRedeemCardRequest>;
+
+export const ZRedeemCardResponse = z
+  .object({
+    status: z.literal("success"),
+    msg: z.string(),
+    new_points: z.number().int(),
+  })
+  .meta({ id: "RedeemCardResponse" });
+export type RedeemCardResponse = z.infer<typeof ZRedeemCardResponse>;

@@ -1,0 +1,45 @@
+import { z } from "zod";
+import { ZEmail } from "./common.js";
+
+export const ZHeartbeatRequest = z.object({ email: ZEmail });
+export type HeartbeatRequest = z.infer<typeof ZHeartbeatRequest>;
+
+export const ZHeartbeatResponse = z
+  .object({
+    status: z.enum(["ok", "rejected"]),
+    has_reward: z.boolean().optional(),
+  })
+  .meta({ id: "HeartbeatResponse" });
+export type HeartbeatResponse = z.infer<typeof ZHeartbeatResponse>;
+
+export const ledgerTypes = ["register", "recharge", "consume", "refund", "reward", "invite", "adjust"] as const;
+export const ZLedgerType = z.enum(ledgerTypes);
+export type LedgerType = z.infer<typeof ZLedgerType>;
+
+export const ZHistoryRecord = z
+  .object({
+    id: z.number().int(),
+    type: ZLedgerType,
+    amount: z.number().int(),
+    balance_after: z.number().int(),
+    description: z.string(),
+    created_at: z.iso.datetime().meta({ example: "2026-02-12T10:00:00.000Z" }),
+  })
+  .meta({ id: "HistoryRecord" });
+export type HistoryRecord = z.infer<typeof ZHistoryRecord>;
+
+export const historyPageSize = { default: 50, max: 200 } as const;
+
+export const ZGetHistoryRequest = z.object({
+  limit: z.number().int().min(1).max(historyPageSize.max).optional(),
+  before: z.number().int().min(1).optional().meta({ description: "Return rows older than this row id" }),
+});
+export type GetHistoryRequest = z.infer<typeof ZGetHistoryRequest>;
+
+export const ZGetHistoryResponse = z
+  .object({
+    status: z.literal("success"),
+    data: z.array(ZHistoryRecord),
+  })
+  .meta({ id: "HistoryResponse" });
+export type GetHistoryResponse = z.infer<typeof ZGetHistoryResponse>;
