@@ -1,0 +1,166 @@
+import { z } from "zod";
+
+const ZPoints = z.coerce.number().int().min(0).max(1_000_000);
+const ZFlag = z.enum(["0", "1", "true", "false"]).transform((value) => value === "1" || value === "true");
+const ZUrl = z.url();
+
+const ZTimeZone = z.string().refine((zone) => {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}, "not a known IANA time zone");
+
+const ZSemver = z.string().regex(/^\d+\.\d+\.\d+(?:[-+].*)?$/, "not a semantic version (e.g. 1.2.0)");
+
+const ZTrustProxy = z.string().transform((value, ctx): boolean | number | string => {
+  if (value === "true") return true;
+  if (value === "false") return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  if (value.trim() === "") ctx.addIssue({ code: "custom", message: "empty" });
+  return value;
+});
+
+/** Every setting of DESIGN.md §9, parsed once at start-up; nothing else reads `process.env`. */
+export const ZEnv = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  DATABASE_URL: ZUrl.optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+  OCEAN1_DATA_DIR: z.string().min(1).default(".ocean1"),
+  OCEAN1_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, "must start with smtp:// or smtps://").optional(),
+  MAIL_FROM: z.string().min(3).default("Ocean1 <no-reply@ocean1.local>"),
+  GRSAI_BASE_URL: ZUrl.optional(),
+  GRSAI_API_KEY: z.string().min(1).optional(),
+  JIMENG_BASE_URL: ZUrl.optional(),
+  JIMENG_API_KEY: z.string().min(1).optional(),
+  CHAT_BASE_URL: ZUrl.optional(),
+  CHAT_API_KEY: z.string().min(1).optional(),
+  CHAT_MODEL: z.string().min(1).default("gpt-4o-mini"),
+  OCEAN1_SIMULATOR: ZFlag.default(false),
+  MODEL_CATALOG: z.string().min(1).optional(),
+  CORS_ORIGINS: z.string().min(1).default("*"),
+  INVITE_POLICY: z.enum(["required", "optional", "off"]).default("optional"),
+  REGISTER_BONUS_POINTS: ZPoints.default(0),
+  INVITE_BONUS_POINTS: ZPoints.default(0),
+  DAILY_REWARD_POINTS: ZPoints.default(0),
+  CHAT_PRICE_POINTS: ZPoints.default(1),
+  REWARD_TIMEZONE: ZTimeZone.default("Asia/Shanghai"),
+  MIN_CLIENT_VERSION: ZSemver.optional(),
+  SESSION_IDLE_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  SORA_WAIT_SECONDS: z.coerce.number().int().min(1).max(590).default(570),
+  BANANA_WAIT_SECONDS: z.coerce.number().int().min(1).max(295).default(280),
+  TRUST_PROXY: ZTrustProxy.default(false),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  ALLOW_DEV_DEFAULTS_IN_PRODUCTION: ZFlag.default(false),
+});
+
+export type Env = z.infer<typeof ZEnv>;
+
+export interface Config {
+  env: Env["NODE_ENV"];
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  dataDir: string;
+  /** Unset outside production: the start-up generates one into the data dir. */
+  secret: string | undefined;
+  mail: { smtpUrl: string | undefined; from: string };
+  providers: {
+    grsai: { baseUrl: string | undefined; apiKey: string | undefined };
+    jimeng: { baseUrl: string | undefined; apiKey: string | undefined };
+    chat: { baseUrl: string | undefined; apiKey: string | undefined; model: string };
+    simulator: boolean;
+    modelCatalogPath: string | undefined;
+  };
+  corsOrigins: "*" | string[];
+  invitePolicy: Env["INVITE_POLICY"];
+  points: { registerBonus: number; inviteBonus: number; dailyReward: number; chatPrice: number };
+  rewardTimeZone: string;
+  minClientVersion: string | undefined;
+  sessionIdleDays: number;
+  waits: { soraSeconds: number; bananaSeconds: number };
+  trustProxy: boolean | number | string;
+  logLevel: Env["LOG_LEVEL"];
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Reads an optional `.env` file into `env` without overriding what is already set. */
+function withDotEnv(env: NodeJS.ProcessEnv, dotEnvPath: string | undefined): NodeJS.ProcessEnv {
+  if (!dotEnvPath) return env;
+  try {
+    process.loadEnvFile(dotEnvPath);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+  return env;
+}
+
+/** Unset and empty are the same for every variable: `PORT=` means the default. */
+function dropEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ""));
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotEnvPath: string | undefined = ".env"): Config {
+  const parsed = ZEnv.safeParse(dropEmpty(withDotEnv(env, dotEnvPath)));
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const config: Config = {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    dataDir: e.OCEAN1_DATA_DIR,
+    secret: e.OCEAN1_SECRET,
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
+    providers: {
+      grsai: { baseUrl: e.GRSAI_BASE_URL, apiKey: e.GRSAI_API_KEY },
+      jimeng: { baseUrl: e.JIMENG_BASE_URL, apiKey: e.JIMENG_API_KEY },
+      chat: { baseUrl: e.CHAT_BASE_URL, apiKey: e.CHAT_API_KEY, model: e.CHAT_MODEL },
+      simulator: e.OCEAN1_SIMULATOR,
+      modelCatalogPath: e.MODEL_CATALOG,
+    },
+    corsOrigins: e.CORS_ORIGINS.trim() === "*" ? "*" : e.CORS_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean),
+    invitePolicy: e.INVITE_POLICY,
+    points: {
+      registerBonus: e.REGISTER_BONUS_POINTS,
+      inviteBonus: e.INVITE_BONUS_POINTS,
+      dailyReward: e.DAILY_REWARD_POINTS,
+      chatPrice: e.CHAT_PRICE_POINTS,
+    },
+    rewardTimeZone: e.REWARD_TIMEZONE,
+    minClientVersion: e.MIN_CLIENT_VERSION,
+    sessionIdleDays: e.SESSION_IDLE_DAYS,
+    waits: { soraSeconds: e.SORA_WAIT_SECONDS, bananaSeconds: e.BANANA_WAIT_SECONDS },
+    trustProxy: e.TRUST_PROXY,
+    logLevel: e.LOG_LEVEL,
+  };
+  if (config.env === "production" && !e.ALLOW_DEV_DEFAULTS_IN_PRODUCTION) refuseDevelopmentDefaults(config);
+  return config;
+}
+
+function refuseDevelopmentDefaults(config: Config): void {
+  const problems: string[] = [];
+  if (!config.databaseUrl) problems.push("DATABASE_URL: required in production (the embedded database is for development)");
+  if (!config.secret) problems.push("OCEAN1_SECRET: required in production");
+  if (!config.mail.smtpUrl) problems.push("SMTP_URL: required in production (the log mailer is for development)");
+  if (config.providers.simulator) problems.push("OCEAN1_SIMULATOR: the upstream simulator is refused in production");
+  if (problems.length > 0) {
+    throw new ConfigError(
+      `Invalid configuration for NODE_ENV=production:\n${problems.map((p) => `  ${p}`).join("\n")}\n` +
+        "  (set ALLOW_DEV_DEFAULTS_IN_PRODUCTION=1 to allow the development defaults anyway)",
+    );
+  }
+}

@@ -1,0 +1,111 @@
+import type { LedgerType } from "@ocean1/contract";
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+
+/** A timestamp the database fills in; readable as a Date, writable as a Date. */
+type CreatedAt = ColumnType<Date, Date | undefined, never>;
+type Timestamp = ColumnType<Date, Date | undefined, Date>;
+
+export interface UsersTable {
+  id: Generated<number>;
+  email: string;
+  nickname: string;
+  password_hash: string;
+  /** Never negative: a CHECK constraint, and every change goes through `changePoints`. */
+  points: ColumnType<number, never, number>;
+  invited_by_code_id: number | null;
+  /** The calendar day (REWARD_TIMEZONE) of the last daily reward, `YYYY-MM-DD`. */
+  last_reward_day: string | null;
+  disabled_at: Date | null;
+  created_at: CreatedAt;
+}
+
+export interface TrustedDevicesTable {
+  user_id: number;
+  device_hash: string;
+  created_at: CreatedAt;
+  last_used_at: Timestamp;
+}
+
+/** At most one row per user: the one active device (DESIGN.md §4). */
+export interface SessionsTable {
+  user_id: number;
+  device_hash: string;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+}
+
+export type CodePurpose = "general" | "login";
+
+export interface VerificationCodesTable {
+  id: Generated<number>;
+  email: string;
+  purpose: CodePurpose;
+  code_hash: string;
+  /** For a login code: the device whose password check sent it. */
+  device_hash: string | null;
+  attempts: Generated<number>;
+  created_at: CreatedAt;
+  expires_at: Date;
+  consumed_at: Date | null;
+}
+
+export interface RateLimitsTable {
+  key: string;
+  hits: number;
+  expires_at: Date;
+}
+
+export interface LedgerTable {
+  id: Generated<number>;
+  user_id: number;
+  type: LedgerType;
+  amount: number;
+  balance_after: number;
+  description: string;
+  /** What caused the change: `card:<id>`, `task:<id>`, `user:<id>`, `invite:<id>`, `operator`. */
+  ref: string | null;
+  created_at: CreatedAt;
+}
+
+export interface CardKeysTable {
+  id: Generated<number>;
+  key_hash: string;
+  points: number;
+  batch: string | null;
+  expires_at: Date | null;
+  disabled_at: Date | null;
+  redeemed_by: number | null;
+  redeemed_at: Date | null;
+  created_at: CreatedAt;
+}
+
+export interface InviteCodesTable {
+  id: Generated<number>;
+  code: string;
+  /** Set for a user's personal code; null for an operator's code. */
+  owner_user_id: number | null;
+  max_uses: number | null;
+  uses: Generated<number>;
+  expires_at: Date | null;
+  disabled_at: Date | null;
+  created_at: CreatedAt;
+}
+
+export interface Database {
+  users: UsersTable;
+  trusted_devices: TrustedDevicesTable;
+  sessions: SessionsTable;
+  verification_codes: VerificationCodesTable;
+  rate_limits: RateLimitsTable;
+  ledger: LedgerTable;
+  card_keys: CardKeysTable;
+  invite_codes: InviteCodesTable;
+}
+
+export type User = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type UserUpdate = Updateable<UsersTable>;
+export type LedgerRow = Selectable<LedgerTable>;
+export type CardKey = Selectable<CardKeysTable>;
+export type InviteCode = Selectable<InviteCodesTable>;
+export type VerificationCode = Selectable<VerificationCodesTable>;

@@ -1,0 +1,16 @@
+import type { Config } from "./config.js";
+import type { Db } from "./db/database.js";
+import type { Clock } from "./lib/clock.js";
+import type { Logger } from "./logger.js";
+import type { Mailer } from "./mail/mailer.js";
+
+/** Everything the app needs from outside, passed in so that tests build the real app in a few lines. */
+export interface AppDeps {
+  db: Db;
+  config: Config;
+  /** OCEAN1_SECRET, or the development secret generated into the data dir. */
+  secret: string;
+  mailer: Mailer;
+  logger: Logger;
+  clock: Clock;
+}

@@ -1,0 +1,33 @@
+import { errorMessages, type ErrorCode, type FailureResponse } from "@ocean1/contract";
+import type { NextFunction, Request, Response } from "express";
+import { logFailure } from "./failures.js";
+
+const bodyParserCodes: Record<string, ErrorCode> = {
+  "entity.parse.failed": "MALFORMED_JSON",
+  "entity.too.large": "PAYLOAD_TOO_LARGE",
+  "encoding.unsupported": "UNSUPPORTED_MEDIA_TYPE",
+  "charset.unsupported": "UNSUPPORTED_MEDIA_TYPE",
+};
+
+function failure(code: ErrorCode): FailureResponse {
+  return { status: "failed", code, msg: errorMessages[code] };
+}
+
+/** `/api/*` answers every handled failure with HTTP 200, because the frontend never reads a non-2xx body. */
+function send(req: Request, res: Response, httpStatus: number, body: FailureResponse): void {
+  res.status(req.path.startsWith("/api/") ? 200 : httpStatus).json(body);
+}
+
+export function notFound(req: Request, res: Response): void {
+  send(req, res, 404, failure("NOT_FOUND"));
+}
+
+/** Errors raised before a procedure runs (the JSON body parser) and anything unexpected. */
+export function errorHandler(error: unknown, req: Request, res: Response, next: NextFunction): void {
+  if (res.headersSent) return next(error);
+  const type = (error as { type?: unknown }).type;
+  const code = typeof type === "string" ? bodyParserCodes[type] : undefined;
+  const body = failure(code ?? "INTERNAL");
+  logFailure(res, error, body);
+  send(req, res, code ? ((error as { status?: number }).status ?? 400) : 500, body);
+}

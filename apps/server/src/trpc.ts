@@ -1,0 +1,80 @@
+import { authHeaders, type OperationName, operations } from "@ocean1/contract";
+import { initTRPC } from "@trpc/server";
+import type { OpenApiMeta } from "trpc-to-openapi";
+import type { AppDeps } from "./deps.js";
+import { AppError, toFailure, toTRPCError } from "./errors.js";
+import type { Logger } from "./logger.js";
+import { findActiveSession, isUsableDeviceId } from "./modules/auth/sessions.js";
+
+export interface RequestInfo {
+  requestId: string;
+  ip: string;
+  /** Header `x-user-email`, trimmed and lower-cased. */
+  email: string | undefined;
+  /** Header `x-device-id`. */
+  deviceId: string | undefined;
+  log: Logger;
+}
+
+export interface Context {
+  deps: AppDeps;
+  request: RequestInfo;
+}
+
+/** Separate from the HTTP adapter so that tests can `createCaller` without HTTP. */
+export function createContextInner(deps: AppDeps, request: RequestInfo): Context {
+  return { deps, request };
+}
+
+export function readAuthHeaders(headers: Record<string, string | string[] | undefined>): Pick<RequestInfo, "email" | "deviceId"> {
+  const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value)?.trim() || undefined;
+  return { email: first(headers[authHeaders.email])?.toLowerCase(), deviceId: first(headers[authHeaders.deviceId]) };
+}
+
+const t = initTRPC
+  .context<Context>()
+  .meta<OpenApiMeta>()
+  .create({
+    isDev: false,
+    errorFormatter: ({ shape, error }) => ({ ...shape, data: { ...shape.data, failure: toFailure(error) } }),
+  });
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Services throw AppError; over tRPC it travels as the tRPC code of the one mapping table. */
+const appErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof AppError) throw toTRPCError(result.error.cause);
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(appErrors);
+
+/** Narrows the context to the user of the active session named by `x-user-email` + `x-device-id`. */
+export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const { email, deviceId } = ctx.request;
+  const { deps } = ctx;
+  const user =
+    email && isUsableDeviceId(deviceId)
+      ? await findActiveSession(deps.db, email, deviceId, { secret: deps.secret, idleDays: deps.config.sessionIdleDays, now: deps.clock.now() })
+      : null;
+  if (!user) throw new AppError("UNAUTHENTICATED");
+  return next({ ctx: { user } });
+});
+
+/** The documented method, path and schemas of an operation, from the contract's table. */
+export function restOperation<N extends OperationName>(name: N) {
+  const op = operations[name];
+  const meta: OpenApiMeta = {
+    openapi: {
+      method: op.method,
+      path: op.path,
+      summary: op.summary,
+      tags: [op.tag],
+      protect: op.authenticated,
+      operationId: name,
+    },
+  };
+  return { meta, input: op.input as (typeof operations)[N]["input"], output: op.output as (typeof operations)[N]["output"] };
+}
