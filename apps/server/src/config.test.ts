@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./config.js";
+
+const load = (env: Record<string, string>) => loadConfig(env, undefined);
+
+describe("configuration", () => {
+  it("runs on the embedded defaults with nothing set", () => {
+    const config = load({});
+    expect(config).toMatchObject({
+      port: 8000,
+      host: "0.0.0.0",
+      databaseUrl: undefined,
+      dataDir: ".ocean1",
+      corsOrigins: "*",
+      invitePolicy: "optional",
+      points: { registerBonus: 0, inviteBonus: 0, dailyReward: 0, chatPrice: 1 },
+      rewardTimeZone: "Asia/Shanghai",
+      sessionIdleDays: 30,
+      waits: { soraSeconds: 570, bananaSeconds: 280 },
+    });
+    expect(config.providers.simulator).toBe(false);
+  });
+
+  it("treats an empty variable as unset", () => {
+    expect(load({ PORT: "" }).port).toBe(8000);
+  });
+
+  it("splits CORS_ORIGINS into a list", () => {
+    expect(load({ CORS_ORIGINS: "https://a.example.com, https://b.example.com" }).corsOrigins).toEqual([
+      "https://a.example.com",
+      "https://b.example.com",
+    ]);
+  });
+
+  it.each([
+    ["PORT", "eighty"],
+    ["INVITE_POLICY", "sometimes"],
+    ["DAILY_REWARD_POINTS", "-5"],
+    ["REWARD_TIMEZONE", "Mars/Olympus"],
+    ["MIN_CLIENT_VERSION", "one"],
+    ["DATABASE_URL", "not a url"],
+    ["SMTP_URL", "http://mail.example.com"],
+    ["OCEAN1_SECRET", "short"],
+    ["OCEAN1_SIMULATOR", "yes please"],
+  ])("stops with a message naming %s when it is %s", (name, value) => {
+    expect(() => load({ [name]: value })).toThrow(ConfigError);
+    expect(() => load({ [name]: value })).toThrow(name);
+  });
+
+  it("refuses the development defaults in production, naming each", () => {
+    let message = "";
+    try {
+      load({ NODE_ENV: "production", OCEAN1_SIMULATOR: "1" });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    for (const name of ["DATABASE_URL", "OCEAN1_SECRET", "SMTP_URL", "OCEAN1_SIMULATOR"]) expect(message).toContain(name);
+  });
+
+  it("accepts production with real settings, or with the defaults explicitly allowed", () => {
+    const production = {
+      NODE_ENV: "production",
+      DATABASE_URL: "postgres://u:p@db.internal:5432/ocean1",
+      OCEAN1_SECRET: "s".repeat(40),
+      SMTP_URL: "smtps://u:p@smtp.example.com:465",
+    };
+    expect(load(production).env).toBe("production");
+    expect(load({ NODE_ENV: "production", ALLOW_DEV_DEFAULTS_IN_PRODUCTION: "1" }).databaseUrl).toBeUndefined();
+  });
+});
