@@ -1,5 +1,9 @@
 import type { AppDeps } from "../deps.js";
 import { migrateToLatest } from "../db/migrate.js";
+import { cardCommands } from "../modules/cards/commands.js";
+import { inviteCommands } from "../modules/invites/commands.js";
+import { ledgerCommands } from "../modules/points/commands.js";
+import { userCommands } from "../modules/users/commands.js";
 
 export interface CommandContext {
   deps: AppDeps;
@@ -30,4 +34,10 @@ export const migrateCommand: Command = {
 };
 
 /** Every operator command; each domain adds its own. */
-export const commands: Command[] = [migrateCommand];
+export const commands: Command[] = [
+  migrateCommand,
+  ...cardCommands,
+  ...userCommands,
+  ...ledgerCommands,
+  ...inviteCommands,
+];

@@ -16,6 +16,24 @@ function findCommand(words: string[]): { command: Command; rest: string[] } | un
   return best ? { command: best.command, rest: words.slice(best.parts.length) } : undefined;
 }
 
+/**
+ * `--amount -50`: parseArgs refuses a value that starts with a dash as ambiguous, but a negative
+ * number after an option that takes a value can only be that value, so it is joined as `--amount=-50`.
+ */
+function joinNegativeNumbers(argv: string[], options: Command["options"]): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? "";
+    const next = argv[i + 1];
+    const takesValue = arg.startsWith("--") && options[arg.slice(2)] === "string";
+    if (takesValue && next !== undefined && /^-\d+(\.\d+)?$/.test(next)) {
+      joined.push(`${arg}=${next}`);
+      i++;
+    } else joined.push(arg);
+  }
+  return joined;
+}
+
 function help(): string {
   return ["usage: pnpm ocean1 <command> [--json]", "", ...commands.map((c) => `  ${c.usage}`)].join("\n");
 }
@@ -39,7 +57,7 @@ async function main(argv: string[]): Promise<number> {
   let parsed: ReturnType<typeof parseArgs>;
   try {
     const options = Object.fromEntries(Object.entries(command.options).map(([name, type]) => [name, { type }]));
-    parsed = parseArgs({ args: argv, options: { ...options, json: { type: "boolean" } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: joinNegativeNumbers(argv, command.options), options: { ...options, json: { type: "boolean" } }, allowPositionals: true, strict: true });
   } catch (error) {
     return fail(`${(error as Error).message}\nusage: pnpm ocean1 ${command.usage}`);
   }

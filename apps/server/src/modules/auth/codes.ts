@@ -1,0 +1,64 @@
+import { randomInt } from "node:crypto";
+import type { Transaction } from "kysely";
+import type { CodePurpose, Database } from "../../db/schema.js";
+import type { AppDeps } from "../../deps.js";
+import { AppError } from "../../errors.js";
+import { keyedHash, sameHash } from "../../lib/secrets.js";
+import { countWrongTry, lockNewestCode, markConsumed } from "./code-queries.js";
+
+export const codeValidMinutes = 10;
+/** Wrong tries a code survives; the next try fails even with the right code. */
+export const maxWrongTries = 5;
+
+export function generateCode(): string {
+  return String(randomInt(0, 1_000_000)).padStart(6, "0");
+}
+
+export function hashCode(secret: string, code: string): string {
+  return keyedHash(secret, "code", code);
+}
+
+export interface CodeCheck {
+  email: string;
+  code: string;
+  purpose: CodePurpose;
+  /** A login code is bound to the device whose password check sent it. */
+  deviceHash?: string;
+  now: Date;
+}
+
+type CodeFailure = "CODE_INVALID" | "CODE_EXPIRED" | "CODE_LOCKED";
+
+async function checkNewestCode(trx: Transaction<Database>, secret: string, check: CodeCheck): Promise<{ failure: CodeFailure } | { codeId: number }> {
+  const row = await lockNewestCode(trx, check.email);
+  // A code of another purpose or device is refused before its hash is compared: the answer must
+  // not tell whether the digits were right (login_verify must never become a test of a general code).
+  if (!row || row.consumed_at !== null || row.purpose !== check.purpose) return { failure: "CODE_INVALID" };
+  if (check.purpose === "login" && !(row.device_hash !== null && check.deviceHash !== undefined && sameHash(row.device_hash, check.deviceHash))) {
+    return { failure: "CODE_INVALID" };
+  }
+  if (row.attempts >= maxWrongTries) return { failure: "CODE_LOCKED" };
+  if (row.expires_at <= check.now) return { failure: "CODE_EXPIRED" };
+  if (!sameHash(row.code_hash, hashCode(secret, check.code))) {
+    await countWrongTry(trx, row.id);
+    return { failure: "CODE_INVALID" };
+  }
+  return { codeId: row.id };
+}
+
+/**
+ * Runs `operation` in one transaction with the email's newest code locked and checked, and
+ * consumes the code only if the operation succeeds. A wrong try is committed before the failure
+ * is thrown, so it counts even though nothing else is written.
+ */
+export async function withVerifiedCode<T>(deps: Pick<AppDeps, "db" | "secret">, check: CodeCheck, operation: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  const outcome = await deps.db.transaction().execute(async (trx): Promise<{ failure: CodeFailure } | { value: T }> => {
+    const checked = await checkNewestCode(trx, deps.secret, check);
+    if ("failure" in checked) return checked;
+    const value = await operation(trx);
+    await markConsumed(trx, checked.codeId, check.now);
+    return { value };
+  });
+  if ("failure" in outcome) throw new AppError(outcome.failure);
+  return outcome.value;
+}

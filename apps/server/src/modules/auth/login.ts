@@ -1,0 +1,40 @@
+import type { LoginRequest, LoginResponse } from "@ocean1/contract";
+import type { AppDeps } from "../../deps.js";
+import { AppError } from "../../errors.js";
+import { verifyPassword } from "../../lib/passwords.js";
+import { isLimited, recordHit } from "../../lib/rate-limit.js";
+import type { ClientInfo } from "./client.js";
+import { assertSupportedClient } from "./client-version.js";
+import { sendVerificationCode } from "./code-mail.js";
+import { loginFailureLimits } from "./limits.js";
+import { findAccountByEmail } from "./queries.js";
+import { hashDeviceId, isTrustedDevice, isUsableDeviceId } from "./sessions.js";
+import { signIn } from "./sign-in.js";
+
+/**
+ * Password first, the same answer for an unknown email and a wrong password. A trusted device
+ * signs in at once; any other device is mailed a code bound to it and answered NEED_VERIFY.
+ */
+export async function logIn(deps: AppDeps, input: LoginRequest, client: ClientInfo): Promise<LoginResponse> {
+  assertSupportedClient(deps.config.minClientVersion, input.version);
+  const now = deps.clock.now();
+  const failureLimits = loginFailureLimits(input.email, client.ip);
+  if (await isLimited(deps.db, failureLimits, now)) throw new AppError("RATE_LIMITED", "登录失败次数过多，请 15 分钟后再试");
+
+  const account = await findAccountByEmail(deps.db, input.email);
+  const passwordMatches = await verifyPassword(account?.password_hash, input.password);
+  if (!account || !passwordMatches) {
+    await recordHit(deps.db, failureLimits, now);
+    throw new AppError("WRONG_PASSWORD");
+  }
+  if (account.disabled_at) throw new AppError("ACCOUNT_DISABLED");
+  if (!isUsableDeviceId(input.device_id)) throw new AppError("INVALID_DEVICE");
+
+  const deviceHash = hashDeviceId(deps.secret, input.device_id);
+  if (await isTrustedDevice(deps.db, account.id, deviceHash)) {
+    const data = await deps.db.transaction().execute((trx) => signIn(trx, account.id, deviceHash, now));
+    return { status: "success", data };
+  }
+  await sendVerificationCode(deps, { email: account.email, purpose: "login", deviceHash, ip: client.ip });
+  return { status: "NEED_VERIFY", msg: "新设备登录需要验证，验证码已发送至您的邮箱" };
+}

@@ -1,0 +1,38 @@
+import { keyedHash, randomString } from "../../lib/secrets.js";
+
+/** Upper-case letters and digits without 0/O, 1/I: 32 symbols, 5 bits each. */
+export const cardKeyAlphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+const groups = 3;
+const groupLength = 4;
+/** 12 symbols of 5 bits: 60 bits of randomness. */
+const keyLength = groups * groupLength;
+const canonicalSymbols = new RegExp(`^[${cardKeyAlphabet}]{${keyLength}}$`);
+
+function group(compact: string): string {
+  const parts: string[] = [];
+  for (let i = 0; i < keyLength; i += groupLength) parts.push(compact.slice(i, i + groupLength));
+  return parts.join("-");
+}
+
+/** A new key, `XXXX-XXXX-XXXX`, from crypto.randomInt. */
+export function generateCardKey(): string {
+  return group(randomString(cardKeyAlphabet, keyLength));
+}
+
+/**
+ * The canonical `XXXX-XXXX-XXXX` form of what a user typed, or null when it cannot be a key.
+ * Full-width characters (a Chinese IME) become ASCII, case is ignored, and every separator
+ * (spaces, dashes, dots…) is dropped before the symbols are regrouped.
+ */
+export function normaliseCardKey(input: string): string | null {
+  const compact = input
+    .normalize("NFKC")
+    .toUpperCase()
+    .replace(/[^\p{L}\p{N}]/gu, "");
+  return canonicalSymbols.test(compact) ? group(compact) : null;
+}
+
+/** Only this hash is stored: a leaked table gives away no key. */
+export function hashCardKey(secret: string, canonicalKey: string): string {
+  return keyedHash(secret, "card", canonicalKey);
+}

@@ -1,0 +1,65 @@
+import { noPositionals, onePositional, optionalInstant, optionalString, requiredInteger } from "../../cli/arguments.js";
+import type { Command } from "../../cli/commands.js";
+import { formatTable, UsageError } from "../../cli/output.js";
+import { cardLimits, createCardKeys, disableCardKey, listCards, type CardKeyReference } from "./manage.js";
+
+export const cardsCreateCommand: Command = {
+  name: "cards create",
+  usage: "cards create --points N --count M [--expires ISO-DATE] [--batch LABEL]   (prints each new key once)",
+  options: { points: "string", count: "string", expires: "string", batch: "string" },
+  async run({ deps, args, options }) {
+    noPositionals(args);
+    const points = requiredInteger(options, "points", { min: 1, max: cardLimits.maxPoints });
+    const count = requiredInteger(options, "count", { min: 1, max: cardLimits.maxCount });
+    const expiresAt = optionalInstant(options, "expires") ?? null;
+    if (expiresAt && expiresAt.getTime() <= deps.clock.now().getTime()) {
+      throw new UsageError(`--expires is in the past: ${expiresAt.toISOString()}`);
+    }
+    const batch = optionalString(options, "batch")?.trim() ?? null;
+    if (batch !== null && (batch === "" || batch.length > cardLimits.maxBatchLength)) {
+      throw new UsageError(`--batch must be 1 to ${cardLimits.maxBatchLength} characters`);
+    }
+    const created = await createCardKeys(deps, { points, count, expiresAt, batch });
+    const notice = `${created.length} card key(s) created. They are shown only now (the database keeps only their hashes): store them safely.`;
+    return { text: `${formatTable(created, ["id", "card_key", "points", "batch", "expires_at"])}\n\n${notice}`, json: created };
+  },
+};
+
+export const cardsListCommand: Command = {
+  name: "cards list",
+  usage: "cards list [--batch LABEL]   (never shows keys: only their hashes are stored)",
+  options: { batch: "string" },
+  async run({ deps, args, options }) {
+    noPositionals(args);
+    const cards = await listCards(deps, { batch: optionalString(options, "batch")?.trim() });
+    return { text: formatTable(cards), json: cards };
+  },
+};
+
+/** A card id is at most 10 digits; a key is 12 symbols, so the two never collide. */
+function parseCardReference(value: string): CardKeyReference {
+  if (/^\d{1,10}$/.test(value)) return { id: Number(value) };
+  return { key: value };
+}
+
+export const cardsDisableCommand: Command = {
+  name: "cards disable",
+  usage: "cards disable KEY|ID   (the key XXXX-XXXX-XXXX, or the numeric id shown by `cards list`, e.g. `cards disable 17`)",
+  options: {},
+  async run({ deps, args }) {
+    const reference = parseCardReference(onePositional(args, "KEY or ID"));
+    const { card, alreadyDisabled } = await disableCardKey(deps, reference);
+    const result = {
+      id: card.id,
+      points: card.points,
+      batch: card.batch,
+      disabled_at: card.disabled_at,
+      already_disabled: alreadyDisabled,
+    };
+    const when = card.disabled_at?.toISOString() ?? "";
+    const text = alreadyDisabled ? `card key ${card.id} was already disabled at ${when}` : `card key ${card.id} disabled at ${when}`;
+    return { text, json: result };
+  },
+};
+
+export const cardCommands: Command[] = [cardsCreateCommand, cardsListCommand, cardsDisableCommand];

@@ -1,0 +1,68 @@
+import type { RedeemCardRequest, RedeemCardResponse } from "@ocean1/contract";
+import type { Transaction } from "kysely";
+import type { AppDeps } from "../../deps.js";
+import type { Database } from "../../db/schema.js";
+import { AppError } from "../../errors.js";
+import { isLimited, recordHit, type Limit } from "../../lib/rate-limit.js";
+import { changePoints } from "../points/ledger.js";
+import { hashCardKey, normaliseCardKey } from "./card-key.js";
+import { claimCardKey, findCardKey } from "./queries.js";
+
+/** Failed attempts allowed per window, so that keys cannot be guessed by brute force. */
+export const redeemFailureLimits = {
+  perUser: { max: 5, windowSeconds: 600 },
+  perIp: { max: 20, windowSeconds: 600 },
+} as const;
+
+export interface RedeemCaller {
+  userId: number;
+  email: string;
+  ip: string;
+}
+
+function failureLimits(caller: RedeemCaller): Limit[] {
+  return [
+    { key: `redeem:user:${caller.userId}`, ...redeemFailureLimits.perUser },
+    { key: `redeem:ip:${caller.ip}`, ...redeemFailureLimits.perIp },
+  ];
+}
+
+/** Why a key could not be claimed, read after the claim failed (a concurrent winner has committed by then). */
+async function unclaimableReason(trx: Transaction<Database>, keyHash: string, now: Date): Promise<AppError> {
+  const card = await findCardKey(trx, { keyHash });
+  if (!card) return new AppError("CARD_INVALID");
+  if (card.redeemed_at) return new AppError("CARD_USED");
+  if (card.disabled_at) return new AppError("CARD_DISABLED");
+  if (card.expires_at && card.expires_at.getTime() <= now.getTime()) return new AppError("CARD_EXPIRED");
+  throw new Error(`card key ${card.id} is redeemable but its claim failed`);
+}
+
+async function claimAndCredit(deps: Pick<AppDeps, "db">, userId: number, keyHash: string, now: Date): Promise<number> {
+  return deps.db.transaction().execute(async (trx) => {
+    const claimed = await claimCardKey(trx, { keyHash, userId, now });
+    if (!claimed) throw await unclaimableReason(trx, keyHash, now);
+    const row = await changePoints(trx, { userId, delta: claimed.points, type: "recharge", description: "卡密充值", ref: `card:${claimed.id}` });
+    return row.balance_after;
+  });
+}
+
+/** Redeems a card key for the caller: the key is claimed and its points credited in one transaction. */
+export async function redeemCard(
+  deps: Pick<AppDeps, "db" | "secret" | "clock">,
+  caller: RedeemCaller,
+  request: RedeemCardRequest,
+): Promise<RedeemCardResponse> {
+  if (request.email !== caller.email) throw new AppError("FORBIDDEN", "只能为当前登录的账号充值");
+  const now = deps.clock.now();
+  const limits = failureLimits(caller);
+  if (await isLimited(deps.db, limits, now)) throw new AppError("RATE_LIMITED", "卡密尝试次数过多，请 10 分钟后再试");
+  try {
+    const key = normaliseCardKey(request.card_key);
+    if (!key) throw new AppError("CARD_INVALID", "卡密格式错误，应为 XXXX-XXXX-XXXX");
+    const newPoints = await claimAndCredit(deps, caller.userId, hashCardKey(deps.secret, key), now);
+    return { status: "success", msg: "充值成功", new_points: newPoints };
+  } catch (error) {
+    if (error instanceof AppError) await recordHit(deps.db, limits, now);
+    throw error;
+  }
+}

@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { toFailure } from "../../errors.js";
+import { accountTestEnv, heartbeat, logIn, logInOnNewDevice, newDeviceId, signUp, uniqueEmail } from "../../test/accounts.js";
+import { startTestApp, type TestApp } from "../../test/app.js";
+import { createCallerFactory, createContextInner, protectedProcedure, router } from "../../trpc.js";
+
+const idleDays = 3;
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp({ ...accountTestEnv, SESSION_IDLE_DAYS: String(idleDays) });
+});
+afterAll(() => app.close());
+
+const dayMs = 86_400_000;
+
+/** Any authenticated call, through tRPC's protectedProcedure with the headers a device would send. */
+const probeRouter = router({ whoAmI: protectedProcedure.query(({ ctx }) => ctx.user.email) });
+async function authenticatedCall(email: string, deviceId: string): Promise<string> {
+  const caller = createCallerFactory(probeRouter)(createContextInner(app.deps, { requestId: "test", ip: "127.0.0.1", email, deviceId, log: app.deps.logger }));
+  try {
+    return await caller.whoAmI();
+  } catch (error) {
+    return toFailure(error).code;
+  }
+}
+
+async function signedIn() {
+  const account = await signUp(app);
+  expect((await logIn(app, account, account.deviceId)).body.status).toBe("success");
+  return account;
+}
+
+describe("heartbeat", () => {
+  it("answers ok without a reward for the active session, writing nothing for a reward that is off", async () => {
+    const account = await signedIn();
+    expect(await heartbeat(app, account.email, account.deviceId)).toEqual({ status: 200, body: { status: "ok", has_reward: false } });
+    const user = await app.deps.db.selectFrom("users").selectAll().where("email", "=", account.email).executeTakeFirstOrThrow();
+    expect(user.last_reward_day).toBeNull();
+    const ledger = await app.deps.db.selectFrom("ledger").select("type").where("user_id", "=", user.id).execute();
+    expect(ledger).toEqual([{ type: "register" }]);
+  });
+
+  it("answers rejected, never a failure, when the headers do not name the active session", async () => {
+    const account = await signedIn();
+    const stranger = await signUp(app);
+    const cases: [Record<string, string>, string][] = [
+      [{}, account.email],
+      [{ "x-user-email": account.email }, account.email],
+      [{ "x-device-id": account.deviceId }, account.email],
+      [{ "x-user-email": account.email, "x-device-id": newDeviceId() }, account.email],
+      [{ "x-user-email": account.email, "x-device-id": "server" }, account.email],
+      [{ "x-user-email": account.email, "x-device-id": account.deviceId }, stranger.email],
+      [{ "x-user-email": stranger.email, "x-device-id": account.deviceId }, stranger.email],
+      [{ "x-user-email": uniqueEmail(), "x-device-id": account.deviceId }, account.email],
+    ];
+    for (const [headers, bodyEmail] of cases) {
+      expect(await app.post("/api/user/heartbeat", { email: bodyEmail }, headers)).toEqual({ status: 200, body: { status: "rejected" } });
+    }
+    expect((await heartbeat(app, account.email.toUpperCase(), account.deviceId, account.email)).body.status).toBe("ok");
+  });
+
+  it("fails with VALIDATION only for a malformed body", async () => {
+    const account = await signedIn();
+    for (const body of [{}, { email: "not an email" }]) {
+      const res = await app.post("/api/user/heartbeat", body, { "x-user-email": account.email, "x-device-id": account.deviceId });
+      expect(res).toEqual({ status: 200, body: { status: "failed", code: "VALIDATION", msg: expect.stringContaining("email") } });
+    }
+  });
+
+  it("ends device A's session when device B logs in: A is rejected and its authenticated calls fail UNAUTHENTICATED", async () => {
+    const account = await signedIn();
+    const deviceB = newDeviceId();
+    expect(await authenticatedCall(account.email, account.deviceId)).toBe(account.email);
+    expect((await logInOnNewDevice(app, account, deviceB)).status).toBe("success");
+
+    expect((await heartbeat(app, account.email, account.deviceId)).body).toEqual({ status: "rejected" });
+    expect(await authenticatedCall(account.email, account.deviceId)).toBe("UNAUTHENTICATED");
+    expect((await heartbeat(app, account.email, deviceB)).body.status).toBe("ok");
+    expect(await authenticatedCall(account.email, deviceB)).toBe(account.email);
+
+    // A was trusted at registration: logging in there again needs no code and ends B's session.
+    expect((await logIn(app, account, account.deviceId)).body.status).toBe("success");
+    expect((await heartbeat(app, account.email, deviceB)).body).toEqual({ status: "rejected" });
+    expect((await heartbeat(app, account.email, account.deviceId)).body.status).toBe("ok");
+  });
+
+  it(`ends a session after SESSION_IDLE_DAYS (${idleDays}) without a heartbeat, and heartbeats keep it alive`, async () => {
+    const account = await signedIn();
+    for (let day = 0; day < 3 * idleDays; day++) {
+      app.clock.advance(idleDays * dayMs - 60_000);
+      expect((await heartbeat(app, account.email, account.deviceId)).body.status).toBe("ok");
+    }
+    app.clock.advance(idleDays * dayMs);
+    expect((await heartbeat(app, account.email, account.deviceId)).body).toEqual({ status: "rejected" });
+    expect(await authenticatedCall(account.email, account.deviceId)).toBe("UNAUTHENTICATED");
+    expect((await logIn(app, account, account.deviceId)).body.status).toBe("success");
+    expect((await heartbeat(app, account.email, account.deviceId)).body.status).toBe("ok");
+  });
+
+  it("ends the session of an account that gets disabled", async () => {
+    const account = await signedIn();
+    await app.deps.db.updateTable("users").set({ disabled_at: app.clock.now() }).where("email", "=", account.email).execute();
+    expect((await heartbeat(app, account.email, account.deviceId)).body).toEqual({ status: "rejected" });
+  });
+});

@@ -1,0 +1,26 @@
+import type { HeartbeatRequest, HeartbeatResponse } from "@ocean1/contract";
+import type { AppDeps } from "../../deps.js";
+import { findActiveSession, isUsableDeviceId } from "../auth/sessions.js";
+import { grantDailyReward } from "./daily-reward.js";
+
+/** The caller as its headers name it (`x-user-email`, `x-device-id`). */
+export interface SessionHeaders {
+  email: string | undefined;
+  deviceId: string | undefined;
+}
+
+/**
+ * The hottest path: one indexed read when nothing is due. A caller that is not the active session
+ * of the body's email is answered `rejected` (the frontend logs out), never a failure.
+ */
+export async function heartbeat(deps: AppDeps, input: HeartbeatRequest, caller: SessionHeaders): Promise<HeartbeatResponse> {
+  if (!caller.email || caller.email !== input.email || !isUsableDeviceId(caller.deviceId)) return { status: "rejected" };
+  const now = deps.clock.now();
+  const user = await findActiveSession(deps.db, caller.email, caller.deviceId, {
+    secret: deps.secret,
+    idleDays: deps.config.sessionIdleDays,
+    now,
+  });
+  if (!user) return { status: "rejected" };
+  return { status: "ok", has_reward: await grantDailyReward(deps, user, now) };
+}

@@ -1,0 +1,52 @@
+import type { AppDeps } from "../../deps.js";
+import { AppError } from "../../errors.js";
+import { changePoints } from "../points/ledger.js";
+import { requireUser } from "./operator.js";
+import { findUserByEmail } from "./queries.js";
+
+export const adjustLimits = { maxAmount: 1_000_000, maxReasonLength: 200 } as const;
+
+export interface AdjustPointsRequest {
+  email: string;
+  /** Positive credits, negative debits; never 0. */
+  amount: number;
+  reason: string;
+}
+
+export interface AdjustedPoints {
+  ledger_id: number;
+  email: string;
+  amount: number;
+  balance_after: number;
+  description: string;
+}
+
+function checkRequest({ amount, reason }: AdjustPointsRequest): void {
+  if (!Number.isInteger(amount) || amount === 0 || Math.abs(amount) > adjustLimits.maxAmount) {
+    throw new AppError("VALIDATION", `调整积分应为非 0 整数，绝对值不超过 ${adjustLimits.maxAmount}`);
+  }
+  if (reason.trim().length === 0 || reason.length > adjustLimits.maxReasonLength) {
+    throw new AppError("VALIDATION", `调整原因应为 1 到 ${adjustLimits.maxReasonLength} 个字符`);
+  }
+}
+
+/** An operator's credit or debit, through changePoints like every other change: never below 0. */
+export async function adjustPoints(deps: Pick<AppDeps, "db">, request: AdjustPointsRequest): Promise<AdjustedPoints> {
+  checkRequest(request);
+  const description = `运营调整：${request.reason.trim()}`;
+  return deps.db.transaction().execute(async (trx) => {
+    const user = await requireUser(trx, request.email);
+    const { email } = user;
+    try {
+      const row = await changePoints(trx, { userId: user.id, delta: request.amount, type: "adjust", description, ref: "operator" });
+      return { ledger_id: row.id, email, amount: row.amount, balance_after: row.balance_after, description };
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== "INSUFFICIENT_POINTS") throw error;
+      const current = (await findUserByEmail(trx, email))?.points ?? user.points;
+      throw new AppError(
+        "INSUFFICIENT_POINTS",
+        `积分不足：${email} 当前余额 ${current}，无法扣除 ${-request.amount}（余额不能低于 0），未做任何更改`,
+      );
+    }
+  });
+}
