@@ -1,6 +1,7 @@
-import { authHeaders, type OperationName, operations } from "@ocean1/contract";
+import { authHeaders, type NamedOperation } from "@ocean1/contract";
 import { initTRPC } from "@trpc/server";
 import type { OpenApiMeta } from "trpc-to-openapi";
+import type { z } from "zod";
 import type { AppDeps } from "./deps.js";
 import { AppError, toFailure, toTRPCError } from "./errors.js";
 import type { Logger } from "./logger.js";
@@ -63,18 +64,30 @@ export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   return next({ ctx: { user } });
 });
 
-/** The documented method, path and schemas of an operation, from the contract's table. */
-export function restOperation<N extends OperationName>(name: N) {
-  const op = operations[name];
-  const meta: OpenApiMeta = {
+function openApiMeta(op: NamedOperation): OpenApiMeta {
+  return {
     openapi: {
       method: op.method,
       path: op.path,
       summary: op.summary,
       tags: [op.tag],
       protect: op.authenticated,
-      operationId: name,
+      operationId: op.name,
     },
   };
-  return { meta, input: op.input as (typeof operations)[N]["input"], output: op.output as (typeof operations)[N]["output"] };
+}
+
+interface OperationSchemas<TInput extends z.ZodType, TOutput extends z.ZodType> extends NamedOperation {
+  input: TInput;
+  output: TOutput;
+}
+
+/** A public procedure with the documented method, path and schemas of an operation of the contract. */
+export function publicOperation<TInput extends z.ZodType, TOutput extends z.ZodType>(op: OperationSchemas<TInput, TOutput>) {
+  return publicProcedure.meta(openApiMeta(op)).input(op.input).output(op.output);
+}
+
+/** The same, for a caller that must be the active session (`ctx.user`). */
+export function protectedOperation<TInput extends z.ZodType, TOutput extends z.ZodType>(op: OperationSchemas<TInput, TOutput>) {
+  return protectedProcedure.meta(openApiMeta(op)).input(op.input).output(op.output);
 }

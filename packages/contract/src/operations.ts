@@ -22,7 +22,7 @@ export interface Operation {
  * The documented REST operations (API_README.md): operation → method + path.
  * The server's procedures, the OpenAPI document and the client all read this table.
  */
-export const operations = {
+const operationTable = {
   login: {
     method: "POST", path: "/api/auth/login", summary: "登录（新设备需邮箱验证）", tag: "auth",
     authenticated: false, clientTimeoutMs: 30_000, input: ZLoginRequest, output: ZLoginResponse,
@@ -81,7 +81,15 @@ export const operations = {
   },
 } as const satisfies Record<string, Operation>;
 
-export type OperationName = keyof typeof operations;
+export type OperationName = keyof typeof operationTable;
+
+/** Each operation also carries its own name (the tRPC procedure's and the OpenAPI operationId). */
+function named<T extends Record<string, Operation>>(table: T): { [K in keyof T]: T[K] & { name: K } } {
+  return Object.fromEntries(Object.entries(table).map(([name, op]) => [name, { ...op, name }])) as { [K in keyof T]: T[K] & { name: K } };
+}
+
+export const operations = named(operationTable);
+export type NamedOperation = Operation & { name: OperationName };
 
 /** Headers the frontend sends on every call (CORS must allow them). */
 export const authHeaders = { email: "x-user-email", deviceId: "x-device-id" } as const;

@@ -1,12 +1,7 @@
-import { protectedProcedure, restOperation, router } from "../../trpc.js";
+import { operations } from "@ocean1/contract";
+import { protectedOperation, router } from "../../trpc.js";
 import { getHistory } from "./history.js";
 
-const history = restOperation("getHistory");
-
 export const pointsRouter = router({
-  history: protectedProcedure
-    .meta(history.meta)
-    .input(history.input)
-    .output(history.output)
-    .query(({ ctx, input }) => getHistory(ctx.deps, ctx.user.id, input)),
+  history: protectedOperation(operations.getHistory).query(({ ctx, input }) => getHistory(ctx.deps, ctx.user.id, input)),
 });

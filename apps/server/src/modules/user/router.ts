@@ -1,13 +1,8 @@
-import { publicProcedure, restOperation, router } from "../../trpc.js";
+import { operations } from "@ocean1/contract";
+import { publicOperation, router } from "../../trpc.js";
 import { heartbeat } from "./heartbeat.js";
-
-const heartbeatOp = restOperation("heartbeat");
 
 export const userRouter = router({
   // Public: an unknown or ended session is an answer here (`rejected`), not a failure.
-  heartbeat: publicProcedure
-    .meta(heartbeatOp.meta)
-    .input(heartbeatOp.input)
-    .output(heartbeatOp.output)
-    .mutation(({ ctx, input }) => heartbeat(ctx.deps, input, ctx.request)),
+  heartbeat: publicOperation(operations.heartbeat).mutation(({ ctx, input }) => heartbeat(ctx.deps, input, ctx.request)),
 });
