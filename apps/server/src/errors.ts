@@ -1,7 +1,10 @@
 import { errorMessages, type ErrorCode, type FailureResponse } from "@ocean1/contract";
 import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
-import { ZodError } from "zod";
+import { ZodError, z } from "zod";
+
+// Validation messages reach the user in `msg`: zod speaks Chinese here.
+z.config(z.locales.zhCN());
 
 /** The one error a service throws for a handled failure. */
 export class AppError extends Error {

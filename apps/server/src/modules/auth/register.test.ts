@@ -106,7 +106,7 @@ describe("register", () => {
     expect((await logIn(app, { email: email.toUpperCase(), password }, newDeviceId())).body.status).toBe("NEED_VERIFY");
   });
 
-  it("answers a malformed field with HTTP 200, code VALIDATION and a message naming the field", async () => {
+  it("answers a malformed field with HTTP 200, code VALIDATION and a Chinese message naming the field", async () => {
     const valid = { email: uniqueEmail(), password, nickname: "Billy", verify_code: "123456" };
     const cases: [Record<string, unknown>, string][] = [
       [{ email: "not-an-email" }, "email"],
@@ -121,6 +121,7 @@ describe("register", () => {
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ status: "failed", code: "VALIDATION" });
       expect(res.body.msg).toContain(field);
+      expect(res.body.msg.replace(/^请求参数无效：/, "")).toMatch(/[\u4e00-\u9fff]/);
     }
     expect(await userByEmail(valid.email)).toBeUndefined();
   });
