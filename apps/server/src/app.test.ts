@@ -64,6 +64,26 @@ describe("failures on /api answer HTTP 200 with the documented shape", () => {
     expect(res.body).toMatchObject({ status: "failed", code: "PAYLOAD_TOO_LARGE" });
   });
 
+  it("refuses a body whose compression is corrupt as malformed, not as an internal error", async () => {
+    const res = await fetch(`${app.url}/api/auth/login`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Content-Encoding": "gzip" },
+      body: "{}",
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: "failed", code: "MALFORMED_JSON" });
+  });
+
+  it("refuses a control character in a stored text field with VALIDATION", async () => {
+    const res = await app.post("/api/auth/register", {
+      email: "nul@example.com",
+      password: "long enough",
+      nickname: "N\u0000x",
+      verify_code: "123456",
+    });
+    expect(res.body).toMatchObject({ status: "failed", code: "VALIDATION", msg: expect.stringContaining("nickname") });
+  });
+
   it("answers an unknown /api path with NOT_FOUND", async () => {
     const res = await app.post("/api/nope", {});
     expect(res).toEqual({ status: 200, body: { status: "failed", code: "NOT_FOUND", msg: expect.any(String) } });

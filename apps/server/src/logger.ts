@@ -2,12 +2,14 @@ import { pino, type Logger } from "pino";
 
 export type { Logger };
 
-/** Secrets never reach the log, wherever they appear in a logged object. */
+/**
+ * Secrets never reach the log, wherever they appear in a logged object. (Not `code`: error objects
+ * carry SQLSTATE and errno codes there, and verification codes travel as `verify_code` or in bodies,
+ * which are never logged.)
+ */
 export const redactedPaths = [
   "password",
   "*.password",
-  "code",
-  "*.code",
   "verify_code",
   "*.verify_code",
   "device_id",

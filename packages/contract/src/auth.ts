@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ZDeviceId, ZEmail, ZNewPassword, ZPassword, ZSuccessMessage, ZVerifyCode } from "./common.js";
+import { ZDeviceId, ZEmail, ZNewPassword, ZPassword, ZSingleLineText, ZSuccessMessage, ZVerifyCode } from "./common.js";
 
 export const ZUserData = z
   .object({
@@ -32,8 +32,8 @@ export type LoginResponse = z.infer<typeof ZLoginResponse>;
 export const ZRegisterRequest = z.object({
   email: ZEmail,
   password: ZNewPassword,
-  nickname: z.string().trim().min(1).max(32),
-  invite_code: z.string().trim().max(64).optional(),
+  nickname: ZSingleLineText.min(1).max(32),
+  invite_code: ZSingleLineText.max(64).optional(),
   verify_code: ZVerifyCode,
 });
 export type RegisterRequest = z.infer<typeof ZRegisterRequest>;

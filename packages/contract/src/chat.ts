@@ -1,11 +1,12 @@
 import { z } from "zod";
+import { ZFreeText } from "./common.js";
 
 export const chatLimits = { messagesMax: 50, contentMaxLength: 4000 } as const;
 
 export const ZChatMessage = z
   .object({
     role: z.enum(["user", "assistant", "system"]),
-    content: z.string().min(1).max(chatLimits.contentMaxLength),
+    content: ZFreeText.min(1).max(chatLimits.contentMaxLength),
   })
   .meta({ id: "ChatMessage" });
 export type ChatMessage = z.infer<typeof ZChatMessage>;

@@ -9,6 +9,12 @@ export const ZEmail = z
   .pipe(z.email())
   .meta({ example: "user@example.com" });
 
+/** One line of text that is stored and shown (a nickname, a code): no control characters. */
+export const ZSingleLineText = z.string().trim().regex(/^[^\u0000-\u001f\u007f]*$/, "不能包含控制字符");
+
+/** Free text (a prompt, a chat message): line breaks are fine, NUL is not (PostgreSQL cannot store it). */
+export const ZFreeText = z.string().regex(/^[^\u0000]*$/, "不能包含空字符");
+
 export const ZNewPassword = z.string().min(8).max(128);
 
 /** Any stored password may be tried; the policy applies when one is set. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZFreeText } from "./common.js";
 
 export const taskStatuses = ["pending", "processing", "completed", "failed"] as const;
 export const ZTaskStatus = z.enum(taskStatuses);
@@ -7,7 +8,7 @@ export type TaskStatus = z.infer<typeof ZTaskStatus>;
 export const promptMaxLength = 4000;
 export const referenceUrlsMax = 8;
 
-const ZPrompt = z.string().trim().min(1).max(promptMaxLength);
+const ZPrompt = ZFreeText.trim().min(1).max(promptMaxLength);
 const ZHttpUrl = z
   .string()
   .trim()

@@ -25,9 +25,12 @@ export function notFound(req: Request, res: Response): void {
 /** Errors raised before a procedure runs (the JSON body parser) and anything unexpected. */
 export function errorHandler(error: unknown, req: Request, res: Response, next: NextFunction): void {
   if (res.headersSent) return next(error);
-  const type = (error as { type?: unknown }).type;
-  const code = typeof type === "string" ? bodyParserCodes[type] : undefined;
+  const { type, status, expose } = (error ?? {}) as { type?: unknown; status?: unknown; expose?: unknown };
+  const knownCode = typeof type === "string" ? bodyParserCodes[type] : undefined;
+  // Any other client error raised while reading the body (e.g. a corrupt gzip stream) is unreadable input.
+  const clientError = expose === true && typeof status === "number" && status >= 400 && status < 500;
+  const code = knownCode ?? (clientError ? "MALFORMED_JSON" : undefined);
   const body = failure(code ?? "INTERNAL");
   logFailure(res, error, body);
-  send(req, res, code ? ((error as { status?: number }).status ?? 400) : 500, body);
+  send(req, res, code ? (typeof status === "number" ? status : 400) : 500, body);
 }

@@ -48,14 +48,16 @@ export async function isLimited(db: Kysely<Database>, limits: Limit[], now: Date
   return rows.some((row) => row.hits >= (buckets.find((b) => b.key === row.key)?.max ?? Infinity));
 }
 
-/** Counts one hit against every limit, full or not (a failed attempt always counts). */
-export async function recordHit(db: Kysely<Database>, limits: Limit[], now: Date): Promise<void> {
+/**
+ * Gives back one hit reserved with `tryConsume` (an attempt that succeeded after all). Reserving
+ * first and releasing on success is what holds a failure limit under a burst of concurrent tries.
+ */
+export async function releaseHit(db: Kysely<Database>, limits: Limit[], now: Date): Promise<void> {
   for (const limit of limits) {
-    const { key, expiresAt } = bucket(limit, now);
     await db
-      .insertInto("rate_limits")
-      .values({ key, hits: 1, expires_at: expiresAt })
-      .onConflict((oc) => oc.column("key").doUpdateSet({ hits: sql`rate_limits.hits + 1` }))
+      .updateTable("rate_limits")
+      .set({ hits: sql`greatest(hits - 1, 0)` })
+      .where("key", "=", bucket(limit, now).key)
       .execute();
   }
 }

@@ -36,6 +36,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("created_at", "timestamptz", (col) => col.notNull().defaultTo(sql`now()`))
     .execute();
   await db.schema.createIndex("ledger_user_id_idx").on("ledger").columns(["user_id", "id desc"]).execute();
+  // A backstop for the daily reward: one row per user and day, whatever the code does.
+  await db.schema
+    .createIndex("ledger_reward_once_per_day")
+    .on("ledger")
+    .columns(["user_id", "ref"])
+    .unique()
+    .where(sql.ref("type"), "=", "reward")
+    .execute();
 
   await db.schema
     .createTable("card_keys")

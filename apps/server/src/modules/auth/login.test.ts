@@ -65,6 +65,23 @@ describe("login", () => {
     expect((await logIn(app, account, account.deviceId)).body.status).toBe("success");
   });
 
+  it("lets exactly 10 of 40 concurrent wrong passwords for one email be tried; the other 30 are RATE_LIMITED", async () => {
+    const account = await signUp(app);
+    app.clock.set(new Date(Math.ceil(app.clock.now().getTime() / 900_000) * 900_000 + 1_000));
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => logIn(app, { email: account.email, password: `burst ${i}` }, account.deviceId)));
+    const codes = answers.map((res) => res.body.code);
+    expect(codes.filter((code) => code === "WRONG_PASSWORD")).toHaveLength(10);
+    expect(codes.filter((code) => code === "RATE_LIMITED")).toHaveLength(30);
+  });
+
+  it("gives a successful login's slot back: the right password never counts as a failure", async () => {
+    const account = await signUp(app);
+    app.clock.set(new Date(Math.ceil(app.clock.now().getTime() / 900_000) * 900_000 + 1_000));
+    for (let i = 0; i < 12; i++) expect((await logIn(app, account, account.deviceId)).body.status).toBe("success");
+    for (let i = 0; i < 10; i++) expect((await logIn(app, { email: account.email, password: `wrong ${i}` }, account.deviceId)).body).toEqual(wrongPassword);
+    expect((await logIn(app, account, account.deviceId)).body.code).toBe("RATE_LIMITED");
+  });
+
   it("refuses logins from an IP after 50 failures across emails, but not from another IP", async () => {
     const account = await signUp(app);
     app.clock.set(new Date(Math.ceil(app.clock.now().getTime() / 900_000) * 900_000 + 1_000));

@@ -2,7 +2,7 @@ import type { LoginRequest, LoginResponse } from "@ocean1/contract";
 import type { AppDeps } from "../../deps.js";
 import { AppError } from "../../errors.js";
 import { verifyPassword } from "../../lib/passwords.js";
-import { isLimited, recordHit } from "../../lib/rate-limit.js";
+import { releaseHit, tryConsume } from "../../lib/rate-limit.js";
 import type { ClientInfo } from "./client.js";
 import { assertSupportedClient } from "./client-version.js";
 import { sendVerificationCode } from "./code-mail.js";
@@ -19,14 +19,14 @@ export async function logIn(deps: AppDeps, input: LoginRequest, client: ClientIn
   assertSupportedClient(deps.config.minClientVersion, input.version);
   const now = deps.clock.now();
   const failureLimits = loginFailureLimits(input.email, client.ip);
-  if (await isLimited(deps.db, failureLimits, now)) throw new AppError("RATE_LIMITED", "登录失败次数过多，请 15 分钟后再试");
+  // Every attempt takes a failure slot first and gives it back when the password is right, so a
+  // burst of concurrent guesses cannot pass the limit before its failures are counted.
+  if (!(await tryConsume(deps.db, failureLimits, now))) throw new AppError("RATE_LIMITED", "登录失败次数过多，请 15 分钟后再试");
 
   const account = await findAccountByEmail(deps.db, input.email);
   const passwordMatches = await verifyPassword(account?.password_hash, input.password);
-  if (!account || !passwordMatches) {
-    await recordHit(deps.db, failureLimits, now);
-    throw new AppError("WRONG_PASSWORD");
-  }
+  if (!account || !passwordMatches) throw new AppError("WRONG_PASSWORD");
+  await releaseHit(deps.db, failureLimits, now);
   if (account.disabled_at) throw new AppError("ACCOUNT_DISABLED");
   if (!isUsableDeviceId(input.device_id)) throw new AppError("INVALID_DEVICE");
 

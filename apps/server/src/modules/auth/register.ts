@@ -26,10 +26,11 @@ export async function register(deps: AppDeps, input: RegisterRequest, client: Cl
   const { config } = deps;
   const inviteCode = inviteCodeUnderPolicy(config.invitePolicy, input.invite_code);
   const deviceHash = isUsableDeviceId(client.deviceId) ? hashDeviceId(deps.secret, client.deviceId) : null;
-  // Hashed before the transaction: the KDF's tens of milliseconds should not hold the code's row lock.
-  const passwordHash = await hashPassword(input.password);
   const now = deps.clock.now();
   await withVerifiedCode(deps, { email: input.email, code: input.verify_code, purpose: "general", now }, async (trx) => {
+    // Hashed only once the code is proven, so requests without a valid code cost no KDF work; the
+    // code row stays locked meanwhile, which only delays other attempts on the same email.
+    const passwordHash = await hashPassword(input.password);
     const userId = await insertAccount(trx, { email: input.email, nickname: input.nickname, passwordHash, now });
     await changePoints(trx, { userId, delta: config.points.registerBonus, type: "register", description: "注册赠送", ref: null });
     if (inviteCode) await applyInviteCode(trx, { code: inviteCode, userId, inviterBonus: config.points.inviteBonus, now });

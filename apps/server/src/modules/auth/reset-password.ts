@@ -12,9 +12,11 @@ import { endSessions } from "./sessions.js";
  * devices stay trusted, so the next login from one needs no second code.
  */
 export async function resetPassword(deps: AppDeps, input: ResetPasswordRequest): Promise<ResetPasswordResponse> {
-  const passwordHash = await hashPassword(input.password);
   const now = deps.clock.now();
   await withVerifiedCode(deps, { email: input.email, code: input.verify_code, purpose: "general", now }, async (trx) => {
+    // Hashed only once the code is proven, so requests without a valid code cost no KDF work; the
+    // code row stays locked meanwhile, which only delays other attempts on the same email.
+    const passwordHash = await hashPassword(input.password);
     const account = await findAccountByEmail(trx, input.email);
     if (!account) throw new AppError("EMAIL_NOT_REGISTERED");
     await setPasswordHash(trx, account.id, passwordHash);

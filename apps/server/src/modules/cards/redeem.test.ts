@@ -172,6 +172,14 @@ describe("rate limiting failed redeems", () => {
     expect((await redeem(user, card.key, { ip: "198.51.100.9" })).body.status).toBe("success");
   });
 
+  it("lets exactly 5 of 20 concurrent bad keys from one user be tried; the other 15 are RATE_LIMITED", async () => {
+    const user = await createTestUser(app.deps);
+    const answers = await Promise.all(Array.from({ length: 20 }, () => redeem(user, "ABCD-EFGH-JKLM", { ip: "198.51.100.20" })));
+    const codes = answers.map((res) => res.body.code);
+    expect(codes.filter((code) => code === "CARD_INVALID")).toHaveLength(redeemFailureLimits.perUser.max);
+    expect(codes.filter((code) => code === "RATE_LIMITED")).toHaveLength(20 - redeemFailureLimits.perUser.max);
+  });
+
   it("does not count successful redeems as failures", async () => {
     const user = await createTestUser(app.deps);
     for (let i = 0; i < redeemFailureLimits.perUser.max * 2; i++) {

@@ -3,7 +3,7 @@ import type { Transaction } from "kysely";
 import type { AppDeps } from "../../deps.js";
 import type { Database } from "../../db/schema.js";
 import { AppError } from "../../errors.js";
-import { isLimited, recordHit, type Limit } from "../../lib/rate-limit.js";
+import { releaseHit, tryConsume, type Limit } from "../../lib/rate-limit.js";
 import { changePoints } from "../points/ledger.js";
 import { hashCardKey, normaliseCardKey } from "./card-key.js";
 import { claimCardKey, findCardKey } from "./queries.js";
@@ -55,14 +55,12 @@ export async function redeemCard(
   if (request.email !== caller.email) throw new AppError("FORBIDDEN", "只能为当前登录的账号充值");
   const now = deps.clock.now();
   const limits = failureLimits(caller);
-  if (await isLimited(deps.db, limits, now)) throw new AppError("RATE_LIMITED", "卡密尝试次数过多，请 10 分钟后再试");
-  try {
-    const key = normaliseCardKey(request.card_key);
-    if (!key) throw new AppError("CARD_INVALID", "卡密格式错误，应为 XXXX-XXXX-XXXX");
-    const newPoints = await claimAndCredit(deps, caller.userId, hashCardKey(deps.secret, key), now);
-    return { status: "success", msg: "充值成功", new_points: newPoints };
-  } catch (error) {
-    if (error instanceof AppError) await recordHit(deps.db, limits, now);
-    throw error;
-  }
+  // An attempt takes a failure slot first and gives it back only when it succeeds, so a burst of
+  // concurrent guesses cannot pass the limit before its failures are counted.
+  if (!(await tryConsume(deps.db, limits, now))) throw new AppError("RATE_LIMITED", "卡密尝试次数过多，请 10 分钟后再试");
+  const key = normaliseCardKey(request.card_key);
+  if (!key) throw new AppError("CARD_INVALID", "卡密格式错误，应为 XXXX-XXXX-XXXX");
+  const newPoints = await claimAndCredit(deps, caller.userId, hashCardKey(deps.secret, key), now);
+  await releaseHit(deps.db, limits, now);
+  return { status: "success", msg: "充值成功", new_points: newPoints };
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accountTestEnv, heartbeat, logIn, signUp } from "../../test/accounts.js";
 import { startTestApp, type TestApp } from "../../test/app.js";
+import { changePoints } from "../points/ledger.js";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -61,5 +62,24 @@ describe("daily online reward", () => {
     const res = await app.post("/api/user/heartbeat", { email: account.email }, { "x-user-email": account.email, "x-device-id": "another-device-id" });
     expect(res.body).toEqual({ status: "rejected" });
     expect(await rewardRows(account.id)).toEqual([]);
+  });
+
+  it("is never granted for a day earlier than one already granted (a late heartbeat from before midnight)", async () => {
+    moveTo("2030-03-07T04:00:00Z");
+    const account = await signedIn();
+    // Another instance (or a heartbeat that started after midnight) already granted 8 March.
+    await app.deps.db.updateTable("users").set({ last_reward_day: "2030-03-08" }).where("id", "=", account.id).execute();
+    expect((await heartbeat(app, account.email, account.deviceId)).body).toEqual({ status: "ok", has_reward: false });
+    expect(await rewardRows(account.id)).toEqual([]);
+  });
+
+  it("is refused twice for the same user and day by the database itself", async () => {
+    const account = await signedIn();
+    const grant = () =>
+      app.deps.db.transaction().execute((trx) =>
+        changePoints(trx, { userId: account.id, delta: 3, type: "reward", description: "每日在线奖励", ref: "reward:2030-03-09" }),
+      );
+    await grant();
+    await expect(grant()).rejects.toThrow(/ledger_reward_once_per_day/);
   });
 });

@@ -5,13 +5,17 @@ import { calendarDay } from "../../lib/clock.js";
 import type { AuthenticatedUser } from "../auth/sessions.js";
 import { changePoints } from "../points/ledger.js";
 
-/** One conditional update claims the day: of concurrent heartbeats, exactly one sees a row updated. */
+/**
+ * One conditional update claims the day: of concurrent heartbeats, exactly one sees a row updated.
+ * Only a later day can be claimed, so a heartbeat from just before midnight that commits late (or
+ * an instance whose clock lags) can never write an earlier day back and open the new day again.
+ */
 async function claimRewardDay(trx: Transaction<Database>, userId: number, day: string): Promise<boolean> {
   const result = await trx
     .updateTable("users")
     .set({ last_reward_day: day })
     .where("id", "=", userId)
-    .where("last_reward_day", "is distinct from", sql<string>`${day}::date`)
+    .where((eb) => eb.or([eb("last_reward_day", "is", null), eb("last_reward_day", "<", sql<string>`${day}::date`)]))
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
