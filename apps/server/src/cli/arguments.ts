@@ -52,6 +52,13 @@ export function optionalInstant(options: Options, name: string): Date | undefine
   return new Date(value);
 }
 
+/** An optional `optionalInstant` that must still be ahead of `now` (an expiry). */
+export function optionalFutureInstant(options: Options, name: string, now: Date): Date | undefined {
+  const instant = optionalInstant(options, name);
+  if (instant && instant.getTime() <= now.getTime()) throw new UsageError(`--${name} is in the past: ${instant.toISOString()}`);
+  return instant;
+}
+
 export function onePositional(args: string[], what: string): string {
   const [value, ...extra] = args;
   if (value === undefined || value.trim() === "") throw new UsageError(`${what} is required`);

@@ -1,4 +1,4 @@
-import { noPositionals, onePositional, optionalInstant, optionalString, requiredInteger } from "../../cli/arguments.js";
+import { noPositionals, onePositional, optionalFutureInstant, optionalString, requiredInteger } from "../../cli/arguments.js";
 import type { Command } from "../../cli/commands.js";
 import { formatTable, UsageError } from "../../cli/output.js";
 import { cardLimits, createCardKeys, disableCardKey, listCards, type CardKeyReference } from "./manage.js";
@@ -11,10 +11,7 @@ export const cardsCreateCommand: Command = {
     noPositionals(args);
     const points = requiredInteger(options, "points", { min: 1, max: cardLimits.maxPoints });
     const count = requiredInteger(options, "count", { min: 1, max: cardLimits.maxCount });
-    const expiresAt = optionalInstant(options, "expires") ?? null;
-    if (expiresAt && expiresAt.getTime() <= deps.clock.now().getTime()) {
-      throw new UsageError(`--expires is in the past: ${expiresAt.toISOString()}`);
-    }
+    const expiresAt = optionalFutureInstant(options, "expires", deps.clock.now()) ?? null;
     const batch = optionalString(options, "batch")?.trim() ?? null;
     if (batch !== null && (batch === "" || batch.length > cardLimits.maxBatchLength)) {
       throw new UsageError(`--batch must be 1 to ${cardLimits.maxBatchLength} characters`);

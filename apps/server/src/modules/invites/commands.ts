@@ -1,3 +1,4 @@
+import { noPositionals, optionalFutureInstant, optionalInteger, optionalString } from "../../cli/arguments.js";
 import type { Command } from "../../cli/commands.js";
 import { formatTable, UsageError, type Row } from "../../cli/output.js";
 import type { InviteCode } from "../../db/schema.js";
@@ -5,30 +6,13 @@ import { isAcceptableOperatorCode, normaliseInviteCode } from "./codes.js";
 import type { InviteListing } from "./queries.js";
 import { createOperatorInvite, listInvites } from "./service.js";
 
-/** A date (`2026-12-31`, midnight UTC) or a date and time with an optional offset. */
-const isoDateTime = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})?)?$/;
 const maxInteger = 2_147_483_647;
 
-function parseCode(value: string | boolean | undefined): string | undefined {
+function parseCode(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  const code = typeof value === "string" ? normaliseInviteCode(value) : "";
+  const code = normaliseInviteCode(value);
   if (!isAcceptableOperatorCode(code)) throw new UsageError("--code must be 4-64 characters: letters, digits, '-' or '_'");
   return code;
-}
-
-function parseMaxUses(value: string | boolean | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const uses = typeof value === "string" && /^\d+$/.test(value) ? Number(value) : NaN;
-  if (!(uses >= 1 && uses <= maxInteger)) throw new UsageError("--max-uses must be a whole number of at least 1");
-  return uses;
-}
-
-function parseExpiry(value: string | boolean | undefined, now: Date): Date | undefined {
-  if (value === undefined) return undefined;
-  const expiresAt = typeof value === "string" && isoDateTime.test(value) ? new Date(value) : undefined;
-  if (!expiresAt || Number.isNaN(expiresAt.getTime())) throw new UsageError("--expires must be an ISO date such as 2026-12-31 or 2026-12-31T23:59:59+08:00");
-  if (expiresAt <= now) throw new UsageError(`--expires must be in the future (it is ${expiresAt.toISOString()})`);
-  return expiresAt;
 }
 
 function statusOf(invite: InviteCode, now: Date): string {
@@ -54,20 +38,16 @@ function toRow(invite: InviteCode & { owner_email?: string | null }, now: Date):
   };
 }
 
-function refuseArguments(args: string[]): void {
-  if (args.length > 0) throw new UsageError(`unexpected argument: ${args.join(" ")}`);
-}
-
 export const createInviteCommand: Command = {
   name: "invites create",
   usage: "invites create [--code CODE] [--max-uses N] [--expires ISO-DATE]",
   options: { code: "string", "max-uses": "string", expires: "string" },
   async run({ deps, args, options }) {
-    refuseArguments(args);
+    noPositionals(args);
     const now = deps.clock.now();
-    const code = parseCode(options.code);
-    const maxUses = parseMaxUses(options["max-uses"]);
-    const expiresAt = parseExpiry(options.expires, now);
+    const code = parseCode(optionalString(options, "code"));
+    const maxUses = optionalInteger(options, "max-uses", { min: 1, max: maxInteger });
+    const expiresAt = optionalFutureInstant(options, "expires", now);
     const invite = await createOperatorInvite(deps.db, { code, maxUses, expiresAt }, now);
     const limits = [
       `max uses: ${invite.max_uses ?? "unlimited"}`,
@@ -82,7 +62,7 @@ export const listInvitesCommand: Command = {
   usage: "invites list [--all]   (--all: also every user's personal code)",
   options: { all: "boolean" },
   async run({ deps, args, options }) {
-    refuseArguments(args);
+    noPositionals(args);
     const now = deps.clock.now();
     const invites: InviteListing[] = await listInvites(deps.db, { includePersonal: options.all === true });
     const rows = invites.map((invite) => toRow(invite, now));
