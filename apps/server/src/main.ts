@@ -3,8 +3,8 @@ import { createApp } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { migrateToLatest } from "./db/migrate.js";
 import { systemClock } from "./lib/clock.js";
-import { deleteExpiredLimits } from "./lib/rate-limit.js";
 import { createLogger } from "./logger.js";
+import { pruneExpiredState } from "./maintenance.js";
 import { openRuntime } from "./runtime.js";
 import { serverVersion } from "./version.js";
 
@@ -29,17 +29,20 @@ async function main(): Promise<void> {
   console.log(`listening on http://${config.host}:${port}`);
   logger.info({ host: config.host, port, version: serverVersion, env: config.env }, "server started");
 
-  const pruneLimits = setInterval(() => {
-    deleteExpiredLimits(runtime.db, systemClock.now()).catch((error: unknown) => logger.warn({ err: error }, "pruning rate limits failed"));
+  const pruneTimer = setInterval(() => {
+    pruneExpiredState(runtime.db, systemClock.now()).then(
+      (pruned) => logger.debug({ pruned }, "expired state pruned"),
+      (error: unknown) => logger.warn({ err: error }, "pruning expired state failed"),
+    );
   }, 10 * 60_000);
-  pruneLimits.unref();
+  pruneTimer.unref();
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "shutting down: no new connections, finishing in-flight requests");
-    clearInterval(pruneLimits);
+    clearInterval(pruneTimer);
     const forceClose = setTimeout(() => server.closeAllConnections(), shutdownGraceMs);
     forceClose.unref();
     await new Promise<void>((resolve) => {

@@ -41,3 +41,10 @@ export async function countWrongTry(trx: Transaction<Database>, codeId: number):
 export async function markConsumed(trx: Transaction<Database>, codeId: number, now: Date): Promise<void> {
   await trx.updateTable("verification_codes").set({ consumed_at: now }).where("id", "=", codeId).execute();
 }
+
+/** Codes expired for a day serve nothing (limits live in their own counters); dropping them keeps the table small. */
+export async function deleteStaleCodes(db: Kysely<Database>, now: Date): Promise<number> {
+  const cutoff = new Date(now.getTime() - 86_400_000);
+  const result = await db.deleteFrom("verification_codes").where("expires_at", "<", cutoff).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
