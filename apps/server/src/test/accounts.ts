@@ -43,8 +43,7 @@ export async function requestCode(app: TestApp, email: string, ip = freshIp()): 
   const before = app.smtp.to(email).length;
   const res = await app.post("/api/auth/send_code", { email }, { "x-forwarded-for": ip });
   if (res.body.status !== "success") throw new Error(`send_code failed: ${JSON.stringify(res.body)}`);
-  for (let i = 0; i < 100 && app.smtp.to(email).length === before; i++) await new Promise((resolve) => setTimeout(resolve, 20));
-  return app.smtp.latestCode(email);
+  return app.smtp.latestCode(email, before);
 }
 
 /**
@@ -78,8 +77,7 @@ export async function logInOnNewDevice(app: TestApp, account: Pick<TestAccount, 
   const before = app.smtp.to(account.email).length;
   const login = await logIn(app, account, deviceId);
   if (login.body.status !== "NEED_VERIFY") throw new Error(`expected NEED_VERIFY, got ${JSON.stringify(login.body)}`);
-  for (let i = 0; i < 100 && app.smtp.to(account.email).length === before; i++) await new Promise((resolve) => setTimeout(resolve, 20));
-  const code = await app.smtp.latestCode(account.email);
+  const code = await app.smtp.latestCode(account.email, before);
   const verified = await app.post("/api/auth/login_verify", { email: account.email, code, device_id: deviceId }, { "x-device-id": deviceId });
   app.clock.advance(codeMailCooldownMs);
   return verified.body;

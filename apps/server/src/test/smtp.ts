@@ -14,8 +14,11 @@ export interface TestSmtp {
   messages: ReceivedMail[];
   /** Every message sent to `to` so far. */
   to(to: string): ReceivedMail[];
-  /** The verification code of the newest message to `to`, waiting briefly for it to arrive. */
-  latestCode(to: string): Promise<string>;
+  /**
+   * The verification code of the newest message to `to`, waiting briefly for one to arrive; with
+   * `after`, for a message beyond the first `after` ones (a code sent after that count was taken).
+   */
+  latestCode(to: string, after?: number): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -44,9 +47,10 @@ export async function startTestSmtp(): Promise<TestSmtp> {
     url: `smtp://127.0.0.1:${port}`,
     messages,
     to,
-    async latestCode(address) {
+    async latestCode(address, after = 0) {
       for (let i = 0; i < 100; i++) {
-        const code = to(address).at(-1)?.text.match(/\b(\d{6})\b/)?.[1];
+        const received = to(address);
+        const code = received.length > after ? received.at(-1)?.text.match(/\b(\d{6})\b/)?.[1] : undefined;
         if (code) return code;
         await new Promise((resolve) => setTimeout(resolve, 20));
       }

@@ -20,6 +20,11 @@ export interface SessionLookup {
   now: Date;
 }
 
+/** A session last seen before this moment has ended (SESSION_IDLE_DAYS without a heartbeat). */
+export function sessionIdleSince(now: Date, idleDays: number): Date {
+  return new Date(now.getTime() - idleDays * 86_400_000);
+}
+
 export type AuthenticatedUser = Pick<User, "id" | "email" | "nickname" | "points" | "last_reward_day">;
 
 /**
@@ -32,7 +37,7 @@ export async function findActiveSession(
   deviceId: string,
   { secret, idleDays, now }: SessionLookup,
 ): Promise<AuthenticatedUser | null> {
-  const idleSince = new Date(now.getTime() - idleDays * 86_400_000);
+  const idleSince = sessionIdleSince(now, idleDays);
   const row = await db
     .selectFrom("users")
     .innerJoin("sessions", "sessions.user_id", "users.id")

@@ -1,8 +1,9 @@
-import type { HistoryRecord } from "@ocean1/contract";
+import { ZEmail, type HistoryRecord } from "@ocean1/contract";
 import type { Kysely } from "kysely";
 import type { AppDeps } from "../../deps.js";
 import type { Database, User } from "../../db/schema.js";
 import { AppError } from "../../errors.js";
+import { sessionIdleSince } from "../auth/sessions.js";
 import { getHistory } from "../points/history.js";
 import {
   countTrustedDevices,
@@ -17,10 +18,11 @@ type OperatorDeps = Pick<AppDeps, "db" | "clock" | "config">;
 
 const recentLedgerRows = 10;
 
-/** Operators type emails as users do: trimmed and lower-cased before any use. */
+/** Operators type emails as users do: normalised by the contract's schema before any use. */
 export async function requireUser(db: Kysely<Database>, email: string): Promise<User> {
-  const normalised = email.trim().toLowerCase();
-  const user = await findUserByEmail(db, normalised);
+  const parsed = ZEmail.safeParse(email);
+  const normalised = parsed.data ?? email.trim();
+  const user = parsed.success ? await findUserByEmail(db, parsed.data) : undefined;
   if (!user) throw new AppError("EMAIL_NOT_REGISTERED", `该邮箱尚未注册：${normalised}`);
   return user;
 }
@@ -53,7 +55,7 @@ export async function showUser(deps: OperatorDeps, email: string): Promise<UserD
     findSessionLastSeen(deps.db, user.id),
     getHistory(deps, user.id, { limit: recentLedgerRows }),
   ]);
-  const idleSince = deps.clock.now().getTime() - deps.config.sessionIdleDays * 86_400_000;
+  const idleSince = sessionIdleSince(deps.clock.now(), deps.config.sessionIdleDays).getTime();
   return {
     id: user.id,
     email: user.email,
