@@ -2,7 +2,7 @@ import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import express, { type Request, type Response } from "express";
 import { sql } from "kysely";
 import type { AppDeps } from "./deps.js";
-import { toFailure } from "./errors.js";
+import { toFailure } from "./errors/transport.js";
 import { corsMiddleware } from "./http/cors.js";
 import { docsRouter } from "./http/docs.js";
 import { errorHandler, notFound } from "./http/errors.js";
@@ -11,6 +11,7 @@ import { localsOf, requestContext } from "./http/request-context.js";
 import { restApi } from "./http/rest.js";
 import { buildOpenApiDocument } from "./openapi.js";
 import { appRouter } from "./router.js";
+import { moduleRoutes } from "./routes.js";
 import { createContextInner, readAuthHeaders, type Context } from "./trpc.js";
 import { serverVersion } from "./version.js";
 
@@ -55,6 +56,7 @@ export function createApp(deps: AppDeps): express.Express {
       onError: ({ error, req, path }) => logFailure(req.res, error, toFailure(error), path),
     }),
   );
+  for (const routes of moduleRoutes) app.use(routes(deps));
   app.use(restApi(appRouter, createContext));
   app.use(notFound);
   app.use(errorHandler);

@@ -4,7 +4,8 @@ import { ConfigError, loadConfig } from "./config.js";
 import { migrateToLatest } from "./db/migrate.js";
 import { systemClock } from "./lib/clock.js";
 import { createLogger } from "./logger.js";
-import { pruneExpiredState } from "./maintenance.js";
+import { createBackgroundWork } from "./background.js";
+import { backgroundJobs } from "./background-jobs.js";
 import { openRuntime } from "./runtime.js";
 import { serverVersion } from "./version.js";
 
@@ -18,7 +19,8 @@ async function main(): Promise<void> {
   const applied = await migrateToLatest(runtime.db);
   if (applied.length > 0) logger.info({ migrations: applied }, "migrations applied");
 
-  const app = createApp({ ...runtime, config, logger, clock: systemClock });
+  const deps = { ...runtime, config, logger, clock: systemClock };
+  const app = createApp(deps);
   const server: Server = app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
@@ -29,26 +31,21 @@ async function main(): Promise<void> {
   console.log(`listening on http://${config.host}:${port}`);
   logger.info({ host: config.host, port, version: serverVersion, env: config.env }, "server started");
 
-  const pruneTimer = setInterval(() => {
-    pruneExpiredState(runtime.db, systemClock.now()).then(
-      (pruned) => logger.debug({ pruned }, "expired state pruned"),
-      (error: unknown) => logger.warn({ err: error }, "pruning expired state failed"),
-    );
-  }, 10 * 60_000);
-  pruneTimer.unref();
+  const background = createBackgroundWork(backgroundJobs(deps), logger);
+  background.start();
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "shutting down: no new connections, finishing in-flight requests");
-    clearInterval(pruneTimer);
     const forceClose = setTimeout(() => server.closeAllConnections(), shutdownGraceMs);
     forceClose.unref();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections();
     });
+    await background.stop();
     await runtime.close();
     logger.info("stopped");
     process.exit(0);

@@ -1,15 +1,14 @@
 import { authRouter } from "./modules/auth/router.js";
-import { payRouter } from "./modules/cards/router.js";
+import { cardsRouter } from "./modules/cards/router.js";
 import { pointsRouter } from "./modules/points/router.js";
 import { userRouter } from "./modules/user/router.js";
-import { router } from "./trpc.js";
+import { mergeRouters } from "./trpc.js";
 
-/** One router per domain, joined here; each procedure is also a documented REST path. */
-export const appRouter = router({
-  auth: authRouter,
-  user: userRouter,
-  points: pointsRouter,
-  pay: payRouter,
-});
+/**
+ * One router per domain, merged flat: every procedure is named as its operation in the contract
+ * (`login`, `getHistory`, `redeemCard`, …), so the client needs no mapping table. Each is also a
+ * documented REST path.
+ */
+export const appRouter = mergeRouters(authRouter, userRouter, pointsRouter, cardsRouter);
 
 export type AppRouter = typeof appRouter;

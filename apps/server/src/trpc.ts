@@ -3,7 +3,8 @@ import { initTRPC } from "@trpc/server";
 import type { OpenApiMeta } from "trpc-to-openapi";
 import type { z } from "zod";
 import type { AppDeps } from "./deps.js";
-import { AppError, toFailure, toTRPCError } from "./errors.js";
+import { AppError } from "./errors/app-error.js";
+import { toFailure, toTRPCError } from "./errors/transport.js";
 import type { Logger } from "./logger.js";
 import { findActiveSession, isUsableDeviceId } from "./modules/auth/sessions.js";
 
@@ -41,6 +42,7 @@ const t = initTRPC
   });
 
 export const router = t.router;
+export const mergeRouters = t.mergeRouters;
 export const createCallerFactory = t.createCallerFactory;
 
 /** Services throw AppError; over tRPC it travels as the tRPC code of the one mapping table. */

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "../config.js";
-import { AppError } from "../errors.js";
+import { AppError } from "../errors/app-error.js";
 import { systemClock } from "../lib/clock.js";
 import { createLogger } from "../logger.js";
 import { openRuntime } from "../runtime.js";

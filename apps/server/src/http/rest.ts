@@ -1,7 +1,7 @@
 import type { FailureResponse } from "@ocean1/contract";
 import type { NextFunction, Request, Response } from "express";
 import { createOpenApiNodeHttpHandler } from "trpc-to-openapi";
-import { toFailure } from "../errors.js";
+import { toFailure } from "../errors/transport.js";
 import type { AppRouter } from "../router.js";
 import type { Context } from "../trpc.js";
 import { logFailure } from "./failures.js";

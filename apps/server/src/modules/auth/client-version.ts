@@ -1,5 +1,5 @@
 import semver from "semver";
-import { AppError } from "../../errors.js";
+import { AppError } from "../../errors/app-error.js";
 
 /** With MIN_CLIENT_VERSION set, a login must name a version at least that high; one that cannot be read is too old. */
 export function assertSupportedClient(minimumVersion: string | undefined, version: string | undefined): void {

@@ -1,6 +1,6 @@
 import type { CodePurpose } from "../../db/schema.js";
 import type { AppDeps } from "../../deps.js";
-import { AppError } from "../../errors.js";
+import { AppError } from "../../errors/app-error.js";
 import { isLimited, tryConsume } from "../../lib/rate-limit.js";
 import { verificationCodeEmail } from "../../mail/templates.js";
 import { insertCode, newestCodeSentAt } from "./code-queries.js";

@@ -2,7 +2,7 @@ import { randomInt } from "node:crypto";
 import type { Transaction } from "kysely";
 import type { CodePurpose, Database } from "../../db/schema.js";
 import type { AppDeps } from "../../deps.js";
-import { AppError } from "../../errors.js";
+import { AppError } from "../../errors/app-error.js";
 import { keyedHash, sameHash } from "../../lib/secrets.js";
 import { countWrongTry, lockNewestCode, markConsumed } from "./code-queries.js";
 

@@ -1,6 +1,6 @@
 import type { LoginVerifyRequest, LoginVerifyResponse } from "@ocean1/contract";
 import type { AppDeps } from "../../deps.js";
-import { AppError } from "../../errors.js";
+import { AppError } from "../../errors/app-error.js";
 import { withVerifiedCode } from "./codes.js";
 import { findAccountByEmail } from "./queries.js";
 import { hashDeviceId } from "./sessions.js";

@@ -1,6 +1,6 @@
 import type { LoginRequest, LoginResponse } from "@ocean1/contract";
 import type { AppDeps } from "../../deps.js";
-import { AppError } from "../../errors.js";
+import { AppError } from "../../errors/app-error.js";
 import { verifyPassword } from "../../lib/passwords.js";
 import { releaseHit, tryConsume } from "../../lib/rate-limit.js";
 import type { ClientInfo } from "./client.js";

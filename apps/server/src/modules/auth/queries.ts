@@ -1,7 +1,7 @@
 import type { UserData } from "@ocean1/contract";
 import type { Kysely, Transaction } from "kysely";
 import type { Database, User } from "../../db/schema.js";
-import { AppError } from "../../errors.js";
+import { AppError } from "../../errors/app-error.js";
 
 export type AccountRow = Pick<User, "id" | "email" | "nickname" | "password_hash" | "disabled_at">;
 

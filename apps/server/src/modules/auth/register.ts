@@ -1,7 +1,7 @@
 import type { RegisterRequest, RegisterResponse } from "@ocean1/contract";
 import type { Config } from "../../config.js";
 import type { AppDeps } from "../../deps.js";
-import { AppError } from "../../errors.js";
+import { AppError } from "../../errors/app-error.js";
 import { hashPassword } from "../../lib/passwords.js";
 import { applyInviteCode, createPersonalInvite } from "../invites/service.js";
 import { changePoints } from "../points/ledger.js";

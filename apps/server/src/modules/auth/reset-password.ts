@@ -1,6 +1,6 @@
 import type { ResetPasswordRequest, ResetPasswordResponse } from "@ocean1/contract";
 import type { AppDeps } from "../../deps.js";
-import { AppError } from "../../errors.js";
+import { AppError } from "../../errors/app-error.js";
 import { hashPassword } from "../../lib/passwords.js";
 import { withVerifiedCode } from "./codes.js";
 import { findAccountByEmail, setPasswordHash } from "./queries.js";

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UsageError } from "../../cli/output.js";
-import { AppError } from "../../errors.js";
+import { AppError } from "../../errors/app-error.js";
 import { startTestApp, type TestApp } from "../../test/app.js";
 import { runCommand } from "../../test/cli.js";
 import { createTestUser } from "../../test/fixtures.js";

@@ -1,6 +1,6 @@
 import type { AppDeps } from "../../deps.js";
 import type { CardKey } from "../../db/schema.js";
-import { AppError } from "../../errors.js";
+import { AppError } from "../../errors/app-error.js";
 import { generateCardKey, hashCardKey, normaliseCardKey } from "./card-key.js";
 import { disableUnredeemedCardKey, findCardKey, insertCardKeys, listCardKeys, type CardKeyListing } from "./queries.js";
 

@@ -2,7 +2,7 @@ import type { RedeemCardRequest, RedeemCardResponse } from "@ocean1/contract";
 import type { Transaction } from "kysely";
 import type { AppDeps } from "../../deps.js";
 import type { Database } from "../../db/schema.js";
-import { AppError } from "../../errors.js";
+import { AppError } from "../../errors/app-error.js";
 import { releaseHit, tryConsume, type Limit } from "../../lib/rate-limit.js";
 import { changePoints } from "../points/ledger.js";
 import { hashCardKey, normaliseCardKey } from "./card-key.js";

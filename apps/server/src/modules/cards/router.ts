@@ -2,8 +2,8 @@ import { operations } from "@ocean1/contract";
 import { protectedOperation, router } from "../../trpc.js";
 import { redeemCard } from "./redeem.js";
 
-export const payRouter = router({
-  redeem: protectedOperation(operations.redeemCard).mutation(({ ctx, input }) =>
+export const cardsRouter = router({
+  redeemCard: protectedOperation(operations.redeemCard).mutation(({ ctx, input }) =>
     redeemCard(ctx.deps, { userId: ctx.user.id, email: ctx.user.email, ip: ctx.request.ip }, input),
   ),
 });

@@ -1,7 +1,7 @@
 import type { ErrorCode } from "@ocean1/contract";
 import type { Kysely, Transaction } from "kysely";
 import type { Database, InviteCode } from "../../db/schema.js";
-import { AppError } from "../../errors.js";
+import { AppError } from "../../errors/app-error.js";
 import { changePoints } from "../points/ledger.js";
 import { generateInviteCode, normaliseInviteCode } from "./codes.js";
 import { claimInviteUse, findInviteCode, insertInviteCode, isUserDisabled, listInviteCodes, setInvitedBy, type InviteListing, type NewInviteCode } from "./queries.js";

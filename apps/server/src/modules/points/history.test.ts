@@ -107,8 +107,8 @@ describe("GET /api/user/history", () => {
     for (const res of attempts) expect(res).toEqual({ status: 200, body: { status: "failed", code: "UNAUTHENTICATED", msg: "登录已失效，请重新登录" } });
   });
 
-  it("is also served over tRPC as points.history", async () => {
-    const res = await fetch(`${app.url}/trpc/points.history?input=${encodeURIComponent(JSON.stringify({ limit: 1 }))}`, { headers: rich.headers });
+  it("is also served over tRPC as getHistory", async () => {
+    const res = await fetch(`${app.url}/trpc/getHistory?input=${encodeURIComponent(JSON.stringify({ limit: 1 }))}`, { headers: rich.headers });
     const body = (await res.json()) as { result: { data: { data: { id: number }[] } } };
     expect(body.result.data.data.map((row) => row.id)).toEqual([richRowIds.at(-1)]);
   });

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AppError } from "../../errors.js";
+import { AppError } from "../../errors/app-error.js";
 import { startTestApp, type TestApp } from "../../test/app.js";
 import { createTestUser, pointsOf } from "../../test/fixtures.js";
 import { checkLedger } from "./ledger-check.js";

@@ -1,7 +1,7 @@
 import type { LedgerType } from "@ocean1/contract";
 import type { Transaction } from "kysely";
 import type { Database, LedgerRow } from "../../db/schema.js";
-import { AppError } from "../../errors.js";
+import { AppError } from "../../errors/app-error.js";
 
 export interface PointsChange {
   userId: number;

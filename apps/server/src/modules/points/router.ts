@@ -3,5 +3,5 @@ import { protectedOperation, router } from "../../trpc.js";
 import { getHistory } from "./history.js";
 
 export const pointsRouter = router({
-  history: protectedOperation(operations.getHistory).query(({ ctx, input }) => getHistory(ctx.deps, ctx.user.id, input)),
+  getHistory: protectedOperation(operations.getHistory).query(({ ctx, input }) => getHistory(ctx.deps, ctx.user.id, input)),
 });

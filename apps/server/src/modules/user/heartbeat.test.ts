@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { toFailure } from "../../errors.js";
+import { toFailure } from "../../errors/transport.js";
 import { accountTestEnv, heartbeat, logIn, logInOnNewDevice, newDeviceId, signUp, uniqueEmail } from "../../test/accounts.js";
 import { startTestApp, type TestApp } from "../../test/app.js";
 import { createCallerFactory, createContextInner, protectedProcedure, router } from "../../trpc.js";

@@ -1,5 +1,5 @@
 import type { AppDeps } from "../../deps.js";
-import { AppError } from "../../errors.js";
+import { AppError } from "../../errors/app-error.js";
 import { changePoints } from "../points/ledger.js";
 import { requireUser } from "./operator.js";
 import { findUserByEmail } from "./queries.js";

@@ -2,7 +2,7 @@ import { ZEmail, type HistoryRecord } from "@ocean1/contract";
 import type { Kysely } from "kysely";
 import type { AppDeps } from "../../deps.js";
 import type { Database, User } from "../../db/schema.js";
-import { AppError } from "../../errors.js";
+import { AppError } from "../../errors/app-error.js";
 import { sessionIdleSince } from "../auth/sessions.js";
 import { getHistory } from "../points/history.js";
 import {

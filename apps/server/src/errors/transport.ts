@@ -2,21 +2,10 @@ import { errorMessages, type ErrorCode, type FailureResponse } from "@ocean1/con
 import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { ZodError, z } from "zod";
+import { AppError } from "./app-error.js";
 
 // Validation messages reach the user in `msg`: zod speaks Chinese here.
 z.config(z.locales.zhCN());
-
-/** The one error a service throws for a handled failure. */
-export class AppError extends Error {
-  override name = "AppError";
-  constructor(
-    readonly code: ErrorCode,
-    /** A more precise Chinese message than the code's default, shown to the user. */
-    readonly userMessage: string = errorMessages[code],
-  ) {
-    super(`${code}: ${userMessage}`);
-  }
-}
 
 /** How each code travels over tRPC; over REST every one is HTTP 200 `{status:"failed"}`. */
 const trpcCodeOf: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
@@ -83,9 +72,4 @@ export function toFailure(error: unknown): FailureResponse {
     if (code) return { status: "failed", code, msg: errorMessages[code] };
   }
   return { status: "failed", code: "INTERNAL", msg: errorMessages.INTERNAL };
-}
-
-/** True for failures the caller caused; everything else is logged as an error. */
-export function isExpectedFailure(error: unknown): boolean {
-  return toFailure(error).code !== "INTERNAL";
 }

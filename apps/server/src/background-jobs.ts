@@ -1,0 +1,14 @@
+import type { BackgroundJob } from "./background.js";
+import type { AppDeps } from "./deps.js";
+import { pruneExpiredState } from "./maintenance.js";
+
+/** Every periodic job of a server instance. */
+export function backgroundJobs(deps: AppDeps): BackgroundJob[] {
+  return [
+    {
+      name: "prune",
+      intervalMs: 10 * 60_000,
+      run: () => pruneExpiredState(deps.db, deps.clock.now()),
+    },
+  ];
+}
