@@ -3,6 +3,7 @@ import type { Db } from "./db/database.js";
 import type { Clock } from "./lib/clock.js";
 import type { Logger } from "./logger.js";
 import type { Mailer } from "./mail/mailer.js";
+import type { Providers } from "./providers.js";
 
 /** Everything the app needs from outside, passed in so that tests build the real app in a few lines. */
 export interface AppDeps {
@@ -13,4 +14,6 @@ export interface AppDeps {
   mailer: Mailer;
   logger: Logger;
   clock: Clock;
+  /** Upstream AI providers; an absent one is not configured. */
+  providers: Providers;
 }

@@ -6,6 +6,7 @@ import { systemClock } from "./lib/clock.js";
 import { createLogger } from "./logger.js";
 import { createBackgroundWork } from "./background.js";
 import { backgroundJobs } from "./background-jobs.js";
+import { resolveProviders } from "./providers.js";
 import { openRuntime } from "./runtime.js";
 import { serverVersion } from "./version.js";
 
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
   const applied = await migrateToLatest(runtime.db);
   if (applied.length > 0) logger.info({ migrations: applied }, "migrations applied");
 
-  const deps = { ...runtime, config, logger, clock: systemClock };
+  const deps = { ...runtime, config, logger, clock: systemClock, providers: resolveProviders(config) };
   const app = createApp(deps);
   const server: Server = app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {

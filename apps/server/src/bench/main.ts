@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   const config = loadConfig({ LOG_LEVEL: "silent", DAILY_REWARD_POINTS: "5" }, undefined);
   const logger = createLogger("silent");
   const secret = randomBytes(32).toString("hex");
-  const deps = { db, config, secret, logger, clock: systemClock, mailer: createOutboxMailer(path.join(workDir, "outbox"), logger) };
+  const deps = { db, config, secret, logger, clock: systemClock, mailer: createOutboxMailer(path.join(workDir, "outbox"), logger), providers: {} };
 
   const passwordHash = await hashPassword("bench password");
   for (let from = 0; from < users; from += 1000) {

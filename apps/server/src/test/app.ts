@@ -6,6 +6,7 @@ import type { AppDeps } from "../deps.js";
 import type { Clock } from "../lib/clock.js";
 import { createLogger } from "../logger.js";
 import { createSmtpMailer } from "../mail/mailer.js";
+import { resolveProviders } from "../providers.js";
 import { createTestDatabase, type TestDatabase } from "./database.js";
 import { startTestSmtp, type TestSmtp } from "./smtp.js";
 
@@ -58,6 +59,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     mailer: createSmtpMailer(smtp.url, config.mail.from),
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? "silent"),
     clock,
+    providers: resolveProviders(config),
   };
   const server: Server = createApp(deps).listen(0, "127.0.0.1");
   await new Promise<void>((resolve) => server.once("listening", resolve));
