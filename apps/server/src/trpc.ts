@@ -6,7 +6,7 @@ import type { AppDeps } from "./deps.js";
 import { AppError } from "./errors/app-error.js";
 import { toFailure, toTRPCError } from "./errors/transport.js";
 import type { Logger } from "./logger.js";
-import { findActiveSession, isUsableDeviceId } from "./modules/auth/sessions.js";
+import { authenticate } from "./modules/auth/authenticate.js";
 
 export interface RequestInfo {
   requestId: string;
@@ -56,13 +56,7 @@ export const publicProcedure = t.procedure.use(appErrors);
 
 /** Narrows the context to the user of the active session named by `x-user-email` + `x-device-id`. */
 export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const { email, deviceId } = ctx.request;
-  const { deps } = ctx;
-  const user =
-    email && isUsableDeviceId(deviceId)
-      ? await findActiveSession(deps.db, email, deviceId, { secret: deps.secret, idleDays: deps.config.sessionIdleDays, now: deps.clock.now() })
-      : null;
-  if (!user) throw new AppError("UNAUTHENTICATED");
+  const user = await authenticate(ctx.deps, ctx.request);
   return next({ ctx: { user } });
 });
 

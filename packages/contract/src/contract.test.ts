@@ -113,10 +113,11 @@ describe("normalisation", () => {
 });
 
 describe("operations table", () => {
-  it("has the 14 documented operations at distinct paths under /api", () => {
+  it("has the 14 documented operations plus GET /api/user/tasks at distinct paths under /api", () => {
     const paths = Object.values(operations).map((op) => `${op.method} ${op.path}`);
-    expect(paths).toHaveLength(14);
-    expect(new Set(paths).size).toBe(14);
+    expect(paths).toHaveLength(15);
+    expect(new Set(paths).size).toBe(15);
+    expect(paths).toContain("GET /api/user/tasks");
   });
   it("gives every error code a Chinese message", () => {
     for (const msg of Object.values(errorMessages)) expect(msg).toMatch(/[\u4e00-\u9fff]/);

@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from "../config.js";
 import { AppError } from "../errors/app-error.js";
 import { systemClock } from "../lib/clock.js";
 import { createLogger } from "../logger.js";
+import { createGeneration } from "../modules/generation/generation.js";
 import { resolveProviders } from "../providers.js";
 import { openRuntime } from "../runtime.js";
 import { commands, type Command, type CommandContext } from "./commands.js";
@@ -75,7 +76,9 @@ async function main(argv: string[]): Promise<number> {
   const logger = createLogger(["debug", "trace"].includes(config.logLevel) ? config.logLevel : "error", process.stderr);
   const runtime = await openRuntime(config, logger);
   try {
-    const result = await command.run({ deps: { ...runtime, config, logger, clock: systemClock, providers: resolveProviders(config) }, args, options: parsed.values as CommandContext["options"], json });
+    const core = { ...runtime, config, logger, clock: systemClock, providers: resolveProviders(config) };
+    const deps = { ...core, generation: createGeneration(core) };
+    const result = await command.run({ deps, args, options: parsed.values as CommandContext["options"], json });
     console.log(json ? toJson(result.json) : result.text);
     return result.exitCode ?? 0;
   } catch (error) {

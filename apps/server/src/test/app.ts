@@ -2,10 +2,12 @@ import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { createApp } from "../app.js";
 import { loadConfig, type Config } from "../config.js";
-import type { AppDeps } from "../deps.js";
+import type { AppDeps, CoreDeps } from "../deps.js";
 import type { Clock } from "../lib/clock.js";
 import { createLogger } from "../logger.js";
 import { createSmtpMailer } from "../mail/mailer.js";
+import { createGeneration } from "../modules/generation/generation.js";
+import type { GenerationTuning } from "../modules/generation/tuning.js";
 import { resolveProviders } from "../providers.js";
 import { createTestDatabase, type TestDatabase } from "./database.js";
 import { startTestSmtp, type TestSmtp } from "./smtp.js";
@@ -47,12 +49,17 @@ export interface TestApp {
  * The real app over HTTP on 127.0.0.1, on a database of its own, sending mail to a real SMTP
  * server. `env` sets configuration variables as an operator would.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  /** Shorter timings of the task machinery (keep-alives, polling, grace periods). */
+  tuning?: Partial<GenerationTuning>;
+}
+
+export async function startTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const smtp = await startTestSmtp();
   const config = testConfig({ SMTP_URL: smtp.url, ...env });
   const clock = new TestClock();
-  const deps: AppDeps = {
+  const core: CoreDeps = {
     db: database.db,
     config,
     secret: "test-secret-test-secret-test-secret-0123",
@@ -61,6 +68,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     clock,
     providers: resolveProviders(config),
   };
+  const deps: AppDeps = { ...core, generation: createGeneration(core, options.tuning) };
   const server: Server = createApp(deps).listen(0, "127.0.0.1");
   await new Promise<void>((resolve) => server.once("listening", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -90,6 +98,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     post: (path, body, headers = {}) => call("POST", path, body, headers),
     get: (path, headers = {}) => call("GET", path, undefined, headers),
     async close() {
+      await deps.generation.shutdown();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       deps.mailer.close();
       await smtp.close();
