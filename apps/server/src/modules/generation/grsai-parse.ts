@@ -13,7 +13,7 @@ const ZProgress = z.looseObject({
 });
 type Progress = z.infer<typeof ZProgress>;
 
-const ZEnvelope = z.looseObject({ code: z.number(), msg: z.string().nullish(), data: z.unknown() });
+const ZEnvelope = z.looseObject({ code: z.number(), msg: z.string().nullish(), data: z.unknown().optional() });
 
 function unreadable(detail: string): UpstreamOutcome {
   return { kind: "transient", detail: `unreadable answer: ${detail}`, unreadable: true };
