@@ -60,7 +60,7 @@ function afterDelay(req: Request, ms: number, answer: () => void): void {
  * The OpenAI-compatible chat protocol (`POST /v1/chat/completions`, non-streaming) with fake
  * answers in character. Steering words in the last user message: `[fail]` 500, `[rate]`/`[429]`
  * 429, `[quota]` 429 insufficient_quota, `[auth]` 401, `[slow]` answers late, `[garbage]` not
- * JSON, `[empty]` an empty reply.
+ * JSON, `[empty]` an empty reply, `[reset]` drops the connection.
  */
 export function chatSimulatorRoutes(options: ChatSimulatorOptions = {}): Router {
   const slowMs = options.slowMs ?? 30_000;
@@ -77,6 +77,7 @@ export function chatSimulatorRoutes(options: ChatSimulatorOptions = {}): Router 
     if (steer("quota")) return openAiError(res, 429, "You exceeded your current quota", "insufficient_quota", "insufficient_quota");
     if (steer("rate") || steer("429")) return openAiError(res, 429, "Rate limit reached", "requests", "rate_limit_exceeded");
     if (steer("fail")) return openAiError(res, 500, "The server had an error while processing your request", "server_error", null);
+    if (steer("reset")) return void req.socket.destroy();
     if (steer("garbage")) return void res.status(200).type("text/html").send("<html><body>502 Bad Gateway</body></html>");
     if (steer("empty")) return void res.json(completion(model, ""));
     const answer = () => void res.json(completion(model, simulatedCatReply(last)));
