@@ -34,6 +34,10 @@ function chat(user: TestUser, messages: unknown) {
   return app.post("/api/proxy/cat/chat", { messages }, user.headers);
 }
 
+async function callStatuses(user: TestUser) {
+  return (await app.deps.db.selectFrom("chat_calls").select("status").where("user_id", "=", user.id).execute()).map((row) => row.status);
+}
+
 async function ledgerOf(user: TestUser) {
   return app.deps.db.selectFrom("ledger").select(["type", "amount", "balance_after", "description", "ref"]).where("user_id", "=", user.id).where("type", "!=", "register").orderBy("id").execute();
 }
@@ -69,7 +73,8 @@ describe("cat chat against an OpenAI-compatible upstream", () => {
     const user = await createTestUser(app.deps, { points: 10 });
     await chat(user, [{ role: "user", content: "喵?" }]);
     expect(await pointsOf(app.deps, user.id)).toBe(10 - price);
-    expect(await ledgerOf(user)).toEqual([{ type: "consume", amount: -price, balance_after: 7, description: "猫猫对话", ref: expect.stringMatching(/^chat:/) }]);
+    expect(await ledgerOf(user)).toEqual([{ type: "consume", amount: -price, balance_after: 7, description: "猫猫对话", ref: expect.stringMatching(/^chat:[0-9a-f-]{36}$/) }]);
+    expect(await callStatuses(user)).toEqual(["answered"]);
   });
 
   it.each([
@@ -92,9 +97,10 @@ describe("cat chat against an OpenAI-compatible upstream", () => {
     expect(await pointsOf(app.deps, user.id)).toBe(10);
     const rows = await ledgerOf(user);
     expect(rows).toEqual([
-      { type: "consume", amount: -price, balance_after: 7, description: "猫猫对话", ref: expect.stringMatching(/^chat:/) },
+      { type: "consume", amount: -price, balance_after: 7, description: "猫猫对话", ref: expect.stringMatching(/^chat:[0-9a-f-]{36}$/) },
       { type: "refund", amount: price, balance_after: 10, description: "对话失败退款", ref: rows[0]?.ref },
     ]);
+    expect(await callStatuses(user)).toEqual(["refunded"]);
   });
 
   it("refuses a user who cannot pay with INSUFFICIENT_POINTS and sends nothing upstream", async () => {

@@ -1,12 +1,9 @@
-import { randomUUID } from "node:crypto";
 import type { CatChatRequest, CatChatResponse, ChatMessage } from "@ocean1/contract";
 import type { AppDeps } from "../../deps.js";
 import { AppError } from "../../errors/app-error.js";
 import type { Logger } from "../../logger.js";
-import { changePoints } from "../points/ledger.js";
+import { chargeChat, finishChat, refundChat } from "./charges.js";
 import { ChatUpstreamError, completeChat } from "./upstream.js";
-
-export const chatLedger = { consume: "猫猫对话", refund: "对话失败退款" } as const;
 
 export interface ChatCaller {
   userId: number;
@@ -22,15 +19,7 @@ export function withPersona(messages: ChatMessage[], persona: string): ChatMessa
   return [{ role: "system", content: persona }, ...messages];
 }
 
-function charge(deps: ChatDeps, userId: number, price: number, ref: string): Promise<unknown> {
-  return deps.db.transaction().execute((trx) => changePoints(trx, { userId, delta: -price, type: "consume", description: chatLedger.consume, ref }));
-}
-
-function refund(deps: ChatDeps, userId: number, price: number, ref: string): Promise<unknown> {
-  return deps.db.transaction().execute((trx) => changePoints(trx, { userId, delta: price, type: "refund", description: chatLedger.refund, ref }));
-}
-
-function logUpstreamFailure(log: Logger, error: unknown, ref: string): void {
+function logUpstreamFailure(log: Logger, error: unknown, ref: string | undefined): void {
   if (!(error instanceof ChatUpstreamError)) {
     log.error({ err: error, ref }, "cat chat failed unexpectedly");
     return;
@@ -40,28 +29,38 @@ function logUpstreamFailure(log: Logger, error: unknown, ref: string): void {
   else log.warn(fields, "chat provider failed");
 }
 
+async function refundOrReport(deps: ChatDeps, caller: ChatCaller, callId: string): Promise<AppError> {
+  try {
+    await refundChat(deps.db, callId);
+    return new AppError("CHAT_FAILED");
+  } catch (error) {
+    // The call stays pending: the background sweep refunds it once the database answers again.
+    caller.log.error({ err: error, ref: `chat:${callId}` }, "cat chat refund failed; the sweep will retry it");
+    return new AppError("CHAT_FAILED", "猫猫暂时不在，积分稍后自动退还，请稍后再试");
+  }
+}
+
 /**
- * One answer of the cat. The price is charged (and committed) before the upstream call, and
- * refunded once if no reply comes back; no transaction is open while the provider is asked.
+ * One answer of the cat. The price is charged (and committed, with a pending call row) before the
+ * upstream call and refunded once if no reply comes back; no transaction is open while the
+ * provider is asked. A call whose process dies in between is refunded by `sweepChatCalls`.
  */
 export async function catChat(deps: ChatDeps, caller: ChatCaller, request: CatChatRequest): Promise<CatChatResponse> {
   const endpoint = deps.providers.chat;
   if (!endpoint) throw new AppError("PROVIDER_NOT_CONFIGURED");
   const price = deps.config.points.chatPrice;
-  const ref = `chat:${randomUUID()}`;
-  if (price > 0) await charge(deps, caller.userId, price, ref);
+  const callId = price > 0 ? await chargeChat(deps.db, caller.userId, price) : undefined;
+  let reply: string;
   try {
-    const reply = await completeChat(endpoint, withPersona(request.messages, deps.config.chat.persona), deps.config.chat.timeoutMs);
-    return { status: "success", reply };
+    reply = await completeChat(endpoint, withPersona(request.messages, deps.config.chat.persona), deps.config.chat.timeoutMs);
   } catch (error) {
-    logUpstreamFailure(caller.log, error, ref);
-    if (price === 0) throw new AppError("CHAT_FAILED", "猫猫暂时不在，请稍后再试");
-    try {
-      await refund(deps, caller.userId, price, ref);
-    } catch (refundError) {
-      caller.log.error({ err: refundError, ref, userId: caller.userId, points: price }, "cat chat refund failed: credit the points by hand");
-      throw new AppError("INTERNAL");
-    }
-    throw new AppError("CHAT_FAILED");
+    logUpstreamFailure(caller.log, error, callId && `chat:${callId}`);
+    if (!callId) throw new AppError("CHAT_FAILED", "猫猫暂时不在，请稍后再试");
+    throw await refundOrReport(deps, caller, callId);
   }
+  if (callId) {
+    // The reply is the user's either way; a row left pending here is refunded by the sweep (in the user's favour).
+    await finishChat(deps.db, callId).catch((error: unknown) => caller.log.error({ err: error, ref: `chat:${callId}` }, "could not mark a cat chat answered"));
+  }
+  return { status: "success", reply };
 }
