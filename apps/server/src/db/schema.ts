@@ -62,7 +62,7 @@ export interface LedgerTable {
   amount: number;
   balance_after: number;
   description: string;
-  /** What caused the change: `card:<id>`, `task:<id>`, `user:<id>`, `invite:<id>`, `operator`. */
+  /** What caused the change: `card:<id>`, `task:<id>`, `chat:<uuid>`, `user:<id>`, `invite:<id>`, `operator`. */
   ref: string | null;
   created_at: CreatedAt;
 }
