@@ -38,7 +38,11 @@ afterAll(async () => {
 async function chatLogged(content: string, providers = app.deps.providers) {
   const lines: Array<{ level: string; msg: string } & Record<string, unknown>> = [];
   const raw: string[] = [];
-  const log = createLogger("debug", { write: (line: string) => void (raw.push(line), lines.push(JSON.parse(line) as (typeof lines)[number])) });
+  const write = (line: string) => {
+    raw.push(line);
+    lines.push(JSON.parse(line) as (typeof lines)[number]);
+  };
+  const log = createLogger("debug", { write });
   const user = await createTestUser(app.deps, { points: 5 });
   const outcome = await catChat({ ...app.deps, providers }, { userId: user.id, log }, { messages: [{ role: "user", content }] }).catch((error: unknown) => error);
   return { outcome, lines, raw: raw.join(""), points: await pointsOf(app.deps, user.id) };
