@@ -2,6 +2,7 @@ import type { BackgroundJob } from "./background.js";
 import type { AppDeps } from "./deps.js";
 import { pruneExpiredState } from "./maintenance.js";
 import { reconcileDue } from "./modules/generation/reconciler.js";
+import { sweepChatCalls } from "./modules/chat/charges.js";
 
 /** Every periodic job of a server instance. */
 export function backgroundJobs(deps: AppDeps): BackgroundJob[] {
@@ -16,6 +17,11 @@ export function backgroundJobs(deps: AppDeps): BackgroundJob[] {
       name: "tasks",
       intervalMs: deps.generation.tuning.reconcileIntervalMs,
       run: () => reconcileDue(deps),
+    },
+    {
+      name: "chat-refunds",
+      intervalMs: 60_000,
+      run: (signal) => sweepChatCalls(deps.db, deps.logger, signal),
     },
   ];
 }

@@ -23,6 +23,8 @@ const documentedRequests: Record<OperationName, unknown> = {
   jimengVideoCreate: { prompt: "海边的猫", ratio: "16:9", duration: 5 },
   jimengImageCreate: { prompt: "海边的猫", model: "jimeng-4.0", ratio: "1:1" },
   catChat: { messages: [{ role: "system", content: "你是一只可爱的猫猫" }, { role: "user", content: "你好呀" }] },
+  // Not in API_README.md: the caller's own tasks (DESIGN.md §6).
+  listTasks: { limit: 20 },
 };
 
 /** Every response example of API_README.md, by operation. */

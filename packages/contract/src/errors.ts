@@ -34,9 +34,10 @@ export const errorMessages = {
   CARD_DISABLED: "卡密已停用",
   MODEL_UNKNOWN: "不支持该模型",
   OPTION_UNSUPPORTED: "不支持该参数取值",
-  PROVIDER_NOT_CONFIGURED: "该生成服务暂未开通，请稍后再试",
   TASK_NOT_FOUND: "任务不存在",
   UPSTREAM_FAILED: "生成服务暂时不可用，请稍后再试",
+  PROVIDER_NOT_CONFIGURED: "该服务暂未配置，请联系管理员",
+  CHAT_FAILED: "猫猫暂时不在，积分已退还，请稍后再试",
   INTERNAL: "服务器内部错误，请稍后再试",
 } as const;
 

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express, { Router } from "express";
+import { chatSimulatorRoutes } from "./chat.js";
 import { grsaiSimulatorRoutes } from "./grsai.js";
 import { gradientPng } from "./png.js";
 import { SimulatorState, type SimulatorOptions } from "./state.js";
@@ -29,8 +30,9 @@ export function createSimulatorApp(state: SimulatorState): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.use(express.json({ limit: "20mb" }));
+  // One router per protocol.
   app.use(grsaiSimulatorRoutes(state));
-  // Other protocols join here, one router each: jimengSimulatorRoutes(state), chatSimulatorRoutes().
+  app.use(chatSimulatorRoutes());
   app.use(resultFiles());
   app.get("/_simulator/stats", (_req, res) => {
     res.json({ requests: state.counts, tasks: state.tasks.size });

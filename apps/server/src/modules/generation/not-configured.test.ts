@@ -24,7 +24,7 @@ describe("without GrsAI settings (and no simulator)", () => {
 });
 
 describe("operations not built yet", () => {
-  it.each(["/api/proxy/jimeng/create", "/api/proxy/jimeng/image", "/api/proxy/cat/chat"])("%s answers as an unknown path", async (path) => {
+  it.each(["/api/proxy/jimeng/create", "/api/proxy/jimeng/image"])("%s answers as an unknown path", async (path) => {
     const user = await createTestUser(app.deps, { points: 50 });
     const res = await app.post(path, { prompt: "p", messages: [{ role: "user", content: "hi" }] }, user.headers);
     expect(res.body).toEqual({ status: "failed", code: "NOT_FOUND", msg: "接口不存在" });
