@@ -31,6 +31,7 @@ export async function completeTask(db: Kysely<Database>, id: number, resultUrl: 
     .where("status", "in", unfinished)
     .returning("id")
     .executeTakeFirst();
+  if (row) await db.deleteFrom("task_uploads").where("task_id", "=", id).execute();
   return row !== undefined;
 }
 
@@ -65,6 +66,7 @@ export async function failTask(db: Kysely<Database>, id: number, failure: TaskFa
       .returningAll()
       .executeTakeFirst();
     if (!task) return false;
+    await trx.deleteFrom("task_uploads").where("task_id", "=", id).execute();
     if (task.cost > 0) {
       const refund = await changePoints(trx, { userId: task.user_id, delta: task.cost, type: "refund", description: refundDescription, ref: taskRef(task) });
       await trx.updateTable("tasks").set({ refund_ledger_id: refund.id }).where("id", "=", id).execute();
