@@ -87,7 +87,7 @@ export async function parseRecordedMultipart(request: RecordedRequest): Promise<
     parser.on("file", (name, stream, info) => {
       const chunks: Buffer[] = [];
       stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-      stream.on("end", () => (files[name] = { bytes: Buffer.concat(chunks), filename: info.filename, mimeType: info.mimeType }));
+      stream.on("end", () => (files[name] = { bytes: Buffer.concat(chunks), filename: info.filename ?? "", mimeType: info.mimeType }));
     });
     parser.on("error", reject);
     parser.on("close", () => resolve({ fields, files }));
