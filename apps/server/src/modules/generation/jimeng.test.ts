@@ -5,7 +5,9 @@ import { parseRecordedMultipart, startFakeUpstream, type FakeAnswer, type FakeUp
 import { createTestUser, pointsOf, type TestUser } from "../../test/fixtures.js";
 import { fastTuning } from "../../test/generation.js";
 import { ledgerOfTask, pollUntilFinal, taskByPublicId, taskCount } from "../../test/tasks.js";
+import { runCommand } from "../../test/cli.js";
 import { checkLedger } from "../points/ledger-check.js";
+import { tasksListCommand, tasksShowCommand } from "./commands.js";
 import { createGeneration } from "./generation.js";
 import { reconcileDue } from "./reconciler.js";
 import { upstreamMessages } from "./upstream.js";
@@ -85,6 +87,12 @@ describe("Jimeng images", () => {
     release(result("https://cdn.example.com/j2.png"));
     expect(await pollUntilFinal(app, user.headers, res.body.data.id)).toMatchObject({ status: "completed", result_url: "https://cdn.example.com/j2.png" });
     expect(await app.deps.db.selectFrom("task_uploads").selectAll().where("task_id", "=", task.id).execute()).toEqual([]);
+
+    const listed = (await runCommand(tasksListCommand, app.deps, { options: { user: user.email }, json: true })).json;
+    expect(listed).toEqual([expect.objectContaining({ id: task.public_id, kind: "jimeng_image", model: "jimeng-4.0", status: "completed", cost: 4 })]);
+    const shown = (await runCommand(tasksShowCommand, app.deps, { args: [task.public_id], json: true })).json;
+    expect(shown).toMatchObject({ kind: "jimeng_image", upstream_id: null, request: { model: "jimeng-4.0", image: `image/png, ${png.length} bytes` }, upstream_calls: 1 });
+    expect(JSON.stringify(shown)).not.toContain(jimengKey);
   });
 
   it("multipart without a file calls /v1/images/generations", async () => {
