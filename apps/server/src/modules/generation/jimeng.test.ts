@@ -43,7 +43,7 @@ function multipart(fields: Record<string, string>, file?: { bytes: Buffer; name:
 async function postForm(path: string, form: FormData, user: TestUser) {
   const started = Date.now();
   const res = await fetch(`${app.url}${path}`, { method: "POST", headers: user.headers, body: form });
-  return { ms: Date.now() - started, body: (await res.json()) as any };
+  return { ms: Date.now() - started, body: (await res.json()) as { status: string; code?: string; msg?: string; data: { id: string; status: string } } };
 }
 
 describe("Jimeng images", () => {
