@@ -8,7 +8,7 @@ import { redeemFailureLimits } from "./redeem.js";
 let app: TestApp;
 beforeAll(async () => {
   // Trusting X-Forwarded-For lets a test speak from several client IPs.
-  app = await startTestApp({ TRUST_PROXY: "true" });
+  app = await startTestApp({ TRUST_PROXY: "1" });
 });
 afterAll(() => app.close());
 // Each test starts in a fresh 10-minute rate-limit window, so one test's failures never limit another.
