@@ -96,10 +96,12 @@ describe("users adjust-points", () => {
   });
 
   it.each([
-    [{ amount: "0", reason: "x" }, /--amount must not be 0/],
+    [{ amount: "0", reason: "x" }, /--amount: 调整积分应为非 0 整数，绝对值不超过 1000000/],
     [{ amount: "ten", reason: "x" }, /--amount must be a whole number/],
     [{ amount: "2.5", reason: "x" }, /--amount must be a whole number/],
-    [{ amount: "100000000", reason: "x" }, /--amount must be between/],
+    [{ amount: "100000000", reason: "x" }, /--amount: 调整积分应为非 0 整数，绝对值不超过 1000000/],
+    [{ amount: "5", reason: "refund\u001b]0;owned\u0007" }, /--reason: 调整原因不能包含不可见字符或控制字符/],
+    [{ amount: "5", reason: "x".repeat(201) }, /--reason: 调整原因最多 200 个字符/],
     [{ reason: "x" }, /--amount is required/],
     [{ amount: "5" }, /--reason is required/],
     [{ amount: "5", reason: "   " }, /--reason is required/],
