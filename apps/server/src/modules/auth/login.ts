@@ -21,7 +21,10 @@ export async function logIn(deps: AppDeps, input: LoginRequest, client: ClientIn
   const now = deps.clock.now();
   const account = await findAccountByEmail(deps.db, input.email);
   const deviceHash = isUsableDeviceId(input.device_id) ? hashDeviceId(deps.secret, input.device_id) : null;
-  const trusted = account !== undefined && deviceHash !== null && (await isTrustedDevice(deps.db, account.id, deviceHash));
+  // Looked up for an unknown email too (user id 0 exists nowhere): the same queries either way, so
+  // timing does not tell whether an email is registered.
+  const trustedRow = deviceHash !== null && (await isTrustedDevice(deps.db, account?.id ?? 0, deviceHash));
+  const trusted = account !== undefined && trustedRow;
   const failureLimits = loginFailureLimits(input.email, client.ip, trusted);
   // Every attempt takes a failure slot first and gives it back when the password is right, so a
   // burst of concurrent guesses cannot pass the limit before its failures are counted.
