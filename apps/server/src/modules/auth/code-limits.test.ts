@@ -91,6 +91,18 @@ describe("code emails are limited per purpose", () => {
     expect((await verifyWithLatestCode(account.email, laptop, before)).body.status).toBe("success");
   });
 
+  it("answers both of a double-clicked login from a new device with NEED_VERIFY and mails one code", async () => {
+    const account = { email: uniqueEmail(), password: `pw-${randomUUID()}` };
+    await registerNow(account.email, newDeviceId(), account.password);
+    const laptop = newDeviceId();
+    const before = app.smtp.to(account.email).length;
+    const clicks = await Promise.all([logIn(app, account, laptop), logIn(app, account, laptop)]);
+    expect(clicks.map((click) => click.body.status)).toEqual(["NEED_VERIFY", "NEED_VERIFY"]);
+    await app.smtp.latestCode(account.email, before);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(app.smtp.to(account.email)).toHaveLength(before + 1);
+  });
+
   it("mails a new login code once the earlier one is a minute old", async () => {
     const account = { email: uniqueEmail(), password: `pw-${randomUUID()}` };
     await registerNow(account.email, newDeviceId(), account.password);

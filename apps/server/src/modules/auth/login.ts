@@ -5,8 +5,7 @@ import { verifyPassword } from "../../lib/passwords.js";
 import { releaseHit, tryConsume } from "../../lib/rate-limit.js";
 import type { ClientInfo } from "./client.js";
 import { assertSupportedClient } from "./client-version.js";
-import { sendVerificationCode } from "./code-mail.js";
-import { hasFreshLoginCode } from "./codes.js";
+import { ensureLoginCode } from "./login-code.js";
 import { loginFailureLimits } from "./limits.js";
 import { findAccountByEmail } from "./queries.js";
 import { hashDeviceId, isTrustedDevice, isUsableDeviceId } from "./sessions.js";
@@ -40,8 +39,6 @@ export async function logIn(deps: AppDeps, input: LoginRequest, client: ClientIn
     const data = await deps.db.transaction().execute((trx) => signIn(trx, account.id, deviceHash, now));
     return { status: "success", data };
   }
-  const needVerify = { status: "NEED_VERIFY", msg: "新设备登录需要验证，验证码已发送至您的邮箱" } as const;
-  if (await hasFreshLoginCode(deps, account.email, deviceHash, now)) return needVerify;
-  await sendVerificationCode(deps, { email: account.email, purpose: "login", deviceHash, ip: client.ip });
-  return needVerify;
+  await ensureLoginCode(deps, { email: account.email, deviceHash, ip: client.ip });
+  return { status: "NEED_VERIFY", msg: "新设备登录需要验证，验证码已发送至您的邮箱" };
 }
