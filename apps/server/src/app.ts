@@ -9,6 +9,7 @@ import { errorHandler, notFound } from "./http/errors.js";
 import { logFailure } from "./http/failures.js";
 import { localsOf, requestContext } from "./http/request-context.js";
 import { restApi } from "./http/rest.js";
+import { withTimeout } from "./lib/timeout.js";
 import { buildOpenApiDocument } from "./openapi.js";
 import { appRouter } from "./router.js";
 import { moduleRoutes } from "./routes.js";
@@ -16,6 +17,8 @@ import { createContextInner, readAuthHeaders, type Context } from "./trpc.js";
 import { serverVersion } from "./version.js";
 
 export const jsonBodyLimit = "1mb";
+/** A load balancer's probe learns of a stalled database within this, not after the pool's own limits. */
+const readinessTimeoutMs = 2_000;
 
 /** The whole HTTP app on the given dependencies; `main.ts` only adds listening and shutdown. */
 export function createApp(deps: AppDeps): express.Express {
@@ -34,7 +37,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.get("/readyz", async (_req, res) => {
     try {
-      await sql`select 1`.execute(deps.db);
+      await withTimeout(sql`select 1`.execute(deps.db), readinessTimeoutMs, "the readiness query");
       res.json({ status: "ok" });
     } catch (error) {
       localsOf(res).log.warn({ err: error }, "database not reachable");

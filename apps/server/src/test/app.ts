@@ -2,6 +2,7 @@ import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { createApp } from "../app.js";
 import { loadConfig, type Config } from "../config.js";
+import { applyServerLimits } from "../http/server-limits.js";
 import type { AppDeps } from "../deps.js";
 import type { Clock } from "../lib/clock.js";
 import { createLogger } from "../logger.js";
@@ -43,11 +44,11 @@ export interface TestApp {
 }
 
 /**
- * The real app over HTTP on 127.0.0.1, on a database of its own, sending mail to a real SMTP
+ * The real app over HTTP on 127.0.0.1, on a database of its own (or the one given), sending mail to a real SMTP
  * server. `env` sets configuration variables as an operator would.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+export async function startTestApp(env: Record<string, string> = {}, options: { database?: TestDatabase } = {}): Promise<TestApp> {
+  const database = options.database ?? (await createTestDatabase());
   const smtp = await startTestSmtp();
   const config = testConfig({ SMTP_URL: smtp.url, ...env });
   const clock = new TestClock();
@@ -60,6 +61,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     clock,
   };
   const server: Server = createApp(deps).listen(0, "127.0.0.1");
+  applyServerLimits(server);
   await new Promise<void>((resolve) => server.once("listening", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
