@@ -1,12 +1,14 @@
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import express, { type Request, type Response } from "express";
+import helmet from "helmet";
 import { sql } from "kysely";
 import type { AppDeps } from "./deps.js";
-import { toFailure } from "./errors/transport.js";
+import { maxBatchSize, toFailure } from "./errors/transport.js";
 import { corsMiddleware } from "./http/cors.js";
 import { docsRouter } from "./http/docs.js";
 import { errorHandler, notFound } from "./http/errors.js";
 import { logFailure } from "./http/failures.js";
+import { refuseDeepQueryInput, verifyJsonDepth } from "./http/json-depth.js";
 import { localsOf, requestContext } from "./http/request-context.js";
 import { restApi } from "./http/rest.js";
 import { withTimeout } from "./lib/timeout.js";
@@ -30,6 +32,8 @@ export function createApp(deps: AppDeps): express.Express {
     createContextInner(deps, { ...localsOf(res), ip: req.ip ?? req.socket.remoteAddress ?? "unknown", ...readAuthHeaders(req.headers) });
 
   app.use(requestContext(deps.logger));
+  // nosniff, frame and referrer policies, a CSP that /docs (swagger-ui from local assets, inline styles) lives within.
+  app.use(helmet());
   app.use(corsMiddleware(deps.config));
 
   app.get("/healthz", (_req, res) => {
@@ -50,11 +54,13 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.use(docsRouter());
 
-  app.use(express.json({ limit: jsonBodyLimit }));
+  app.use(express.json({ limit: jsonBodyLimit, verify: verifyJsonDepth }));
+  app.use(refuseDeepQueryInput);
   app.use(
     "/trpc",
     createExpressMiddleware({
       router: appRouter,
+      maxBatchSize,
       createContext: ({ req, res }) => createContext(req, res),
       onError: ({ error, req, path }) => logFailure(req.res, error, toFailure(error), path),
     }),

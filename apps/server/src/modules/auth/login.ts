@@ -17,6 +17,8 @@ import { signIn } from "./sign-in.js";
  */
 export async function logIn(deps: AppDeps, input: LoginRequest, client: ClientInfo): Promise<LoginResponse> {
   assertSupportedClient(deps.config.minClientVersion, input.version);
+  // Before any password work: a page rendered on the server (`"server"`) cannot sign in at all.
+  if (!isUsableDeviceId(input.device_id)) throw new AppError("INVALID_DEVICE");
   const now = deps.clock.now();
   const failureLimits = loginFailureLimits(input.email, client.ip);
   // Every attempt takes a failure slot first and gives it back when the password is right, so a
@@ -28,7 +30,6 @@ export async function logIn(deps: AppDeps, input: LoginRequest, client: ClientIn
   if (!account || !passwordMatches) throw new AppError("WRONG_PASSWORD");
   await releaseHit(deps.db, failureLimits, now);
   if (account.disabled_at) throw new AppError("ACCOUNT_DISABLED");
-  if (!isUsableDeviceId(input.device_id)) throw new AppError("INVALID_DEVICE");
 
   const deviceHash = hashDeviceId(deps.secret, input.device_id);
   if (await isTrustedDevice(deps.db, account.id, deviceHash)) {
