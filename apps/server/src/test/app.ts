@@ -5,7 +5,7 @@ import { loadConfig, type Config } from "../config.js";
 import { applyServerLimits } from "../http/server-limits.js";
 import type { AppDeps } from "../deps.js";
 import type { Clock } from "../lib/clock.js";
-import { createLogger } from "../logger.js";
+import { createLogger, type Logger } from "../logger.js";
 import { createSmtpMailer } from "../mail/mailer.js";
 import { createTestDatabase, type TestDatabase } from "./database.js";
 import { startTestSmtp, type TestSmtp } from "./smtp.js";
@@ -47,7 +47,14 @@ export interface TestApp {
  * The real app over HTTP on 127.0.0.1, on a database of its own (or the one given), sending mail to a real SMTP
  * server. `env` sets configuration variables as an operator would.
  */
-export async function startTestApp(env: Record<string, string> = {}, options: { database?: TestDatabase } = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  /** Run on this database instead of a fresh copy of the template. */
+  database?: TestDatabase;
+  /** Where the app logs (a test that reads the log), instead of TEST_LOG_LEVEL's stdout logger. */
+  logger?: Logger;
+}
+
+export async function startTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
   const smtp = await startTestSmtp();
   const config = testConfig({ SMTP_URL: smtp.url, ...env });
@@ -57,7 +64,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
     config,
     secret: "test-secret-test-secret-test-secret-0123",
     mailer: createSmtpMailer(smtp.url, config.mail.from),
-    logger: createLogger(process.env.TEST_LOG_LEVEL ?? "silent"),
+    logger: options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? "silent"),
     clock,
   };
   const server: Server = createApp(deps).listen(0, "127.0.0.1");
