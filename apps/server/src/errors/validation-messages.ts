@@ -1,4 +1,4 @@
-import { errorMessages } from "@ocean1/contract";
+import { errorMessages, fieldPlaceholder } from "@ocean1/contract";
 import type { ZodError } from "zod";
 import { AppError } from "./app-error.js";
 
@@ -74,7 +74,7 @@ function fallback(issue: Issue): string {
 export function describeInputIssue(error: ZodError): { msg: string; field?: string } {
   const issue = error.issues[0];
   if (!issue) return { msg: errorMessages.VALIDATION };
-  const msg = written.test(issue.message) ? issue.message : fallback(issue);
+  const msg = written.test(issue.message) ? issue.message.replaceAll(fieldPlaceholder, fieldInWords(issue.path)) : fallback(issue);
   return issue.path.length > 0 ? { msg, field: issue.path.map(String).join(".") } : { msg };
 }
 
