@@ -5,6 +5,7 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "./db/embedded.js";
 import { createTestDatabase, type TestDatabase } from "./test/database.js";
@@ -79,5 +80,41 @@ describe("start-up failures say what is wrong in one line", () => {
     const expected = 'Invalid configuration:\n  PORT="abc": must be a number';
     expect(server).toMatchObject({ code: 1, stderr: `${expected}\n` });
     expect(cli).toMatchObject({ code: 1, stderr: `${expected}\n` });
+  });
+});
+
+describe("the built server under a database that drops connections", () => {
+  it("stays alive while PostgreSQL terminates its connections under load, and answers again after", async () => {
+    const child = spawn(process.execPath, [serverPath], {
+      cwd: workDir,
+      env: { PATH: process.env.PATH ?? "", OCEAN1_DATA_DIR: path.join(workDir, "data"), LOG_LEVEL: "error", DATABASE_URL: database.url, HOST: "127.0.0.1", PORT: "0" },
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    let exited: number | null | undefined;
+    child.on("exit", (code) => (exited = code));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on("data", (chunk: Buffer) => {
+          const found = /listening on (http:\/\/\S+)/.exec(chunk.toString());
+          if (found?.[1]) resolve(found[1]);
+        });
+        child.on("exit", () => reject(new Error(`server exited: ${stderr}`)));
+      });
+      const load = Array.from({ length: 60 }, () => fetch(`${url}/readyz`).then((res) => res.status, () => 0));
+      for (let round = 0; round < 5; round++) {
+        await sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`
+          .execute(database.db)
+          .catch(() => undefined);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await Promise.all(load);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(exited).toBeUndefined();
+      expect(stderr).not.toMatch(/Unhandled 'error' event|57P01/);
+      expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    } finally {
+      child.kill("SIGKILL");
+    }
   });
 });
