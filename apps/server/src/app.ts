@@ -33,7 +33,8 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use(requestContext(deps.logger));
   // nosniff, frame and referrer policies, a CSP that /docs (swagger-ui from local assets, inline styles) lives within.
-  app.use(helmet());
+  // The API is read from other origins (CORS_ORIGINS), so its answers may be; HSTS is the TLS terminator's to set.
+  app.use(helmet({ crossOriginResourcePolicy: { policy: "cross-origin" }, strictTransportSecurity: false }));
   app.use(corsMiddleware(deps.config));
 
   app.get("/healthz", (_req, res) => {

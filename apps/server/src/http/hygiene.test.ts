@@ -20,6 +20,7 @@ describe("HTTP hygiene", () => {
       expect(res.headers.get("x-frame-options")).toBe("SAMEORIGIN");
       expect(res.headers.get("referrer-policy")).toBe("no-referrer");
       expect(res.headers.get("content-security-policy")).toContain("default-src 'self'");
+      expect(res.headers.get("cross-origin-resource-policy")).toBe("cross-origin");
     }
   });
 
