@@ -18,7 +18,7 @@ const types = {
 };
 
 /** Every statement of the app is short: one limit keeps a stalled database inside the clients' budgets (8 s for a heartbeat). */
-export const defaultQueryTimeoutMs = 5_000;
+export const defaultQueryTimeoutMs = 4_000;
 
 export interface DatabaseOptions {
   url: string;
