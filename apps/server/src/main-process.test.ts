@@ -59,6 +59,8 @@ describe("start-up failures say what is wrong in one line", () => {
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toMatch(new RegExp(`^the database at 127\\.0\\.0\\.1:${port} cannot be reached \\(.*ECONNREFUSED.*\\)$`));
     expect(result.stderr).not.toContain("secret-pw");
+    const cli = await run(cliPath, ["migrate"], { DATABASE_URL: `postgres://ocean1:secret-pw@127.0.0.1:${port}/ocean1` });
+    expect(cli).toMatchObject({ code: 1, stderr: `${result.stderr.trim()}\n` });
   });
 
   it("says that the port is already in use and exits non-zero", async () => {

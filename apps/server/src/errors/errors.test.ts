@@ -125,9 +125,17 @@ describe("the request log", () => {
     const line = log.lines().find((entry) => entry.requestId === "log-path-1" && entry.msg === "request");
     expect(line?.path).toBe("/trpc/getHistory");
 
-    log.logger.info({ deep: { a: { b: [{ password: "p4ss-word", card_key: "K7QM-4XZP", code: "123456" }] } }, err: { code: "23505" } }, "nested");
+    log.logger.info(
+      {
+        deep: { a: { b: [{ password: "p4ss-word", card_key: "K7QM-4XZP", code: "123456" }] } },
+        req: { headers: { "x-device-id": "dev-1d-secret", authorization: "Bearer t0ken" } },
+        provider: { config: { apiKey: "sk-abc" } },
+        err: { code: "23505" },
+      },
+      "nested",
+    );
     const text = log.text();
-    expect(text).not.toMatch(/p4ss-word|K7QM-4XZP|"123456"/);
+    expect(text).not.toMatch(/p4ss-word|K7QM-4XZP|"123456"|dev-1d-secret|t0ken|sk-abc/);
     expect(text).toContain('"code":"23505"');
   });
 });
