@@ -38,7 +38,11 @@ const t = initTRPC
   .meta<OpenApiMeta>()
   .create({
     isDev: false,
-    errorFormatter: ({ shape, error }) => ({ ...shape, data: { ...shape.data, failure: toFailure(error) } }),
+    // The message is the failure's own, for people: never an internal one (`connect ECONNREFUSED …`).
+    errorFormatter: ({ shape, error }) => {
+      const failure = toFailure(error);
+      return { ...shape, message: failure.msg, data: { ...shape.data, field: failure.field, failure } };
+    },
   });
 
 export const router = t.router;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ZDeviceId, ZEmail, ZNewPassword, ZPassword, ZSingleLineText, ZSuccessMessage, ZVerifyCode } from "./common.js";
+import { ZNickname } from "./text.js";
 
 export const ZUserData = z
   .object({
@@ -17,7 +18,7 @@ export const ZLoginRequest = z.object({
   email: ZEmail,
   password: ZPassword,
   device_id: ZDeviceId,
-  version: z.string().trim().max(32).optional().meta({ example: "1.0.0" }),
+  version: z.string("客户端版本号格式不正确").trim().max(32, "客户端版本号不能超过 32 个字符").optional().meta({ example: "1.0.0" }),
 });
 export type LoginRequest = z.infer<typeof ZLoginRequest>;
 
@@ -32,8 +33,8 @@ export type LoginResponse = z.infer<typeof ZLoginResponse>;
 export const ZRegisterRequest = z.object({
   email: ZEmail,
   password: ZNewPassword,
-  nickname: ZSingleLineText.min(1).max(32),
-  invite_code: ZSingleLineText.max(64).optional(),
+  nickname: ZNickname,
+  invite_code: ZSingleLineText.max(64, "邀请码不能超过 64 个字符").optional(),
   verify_code: ZVerifyCode,
 });
 export type RegisterRequest = z.infer<typeof ZRegisterRequest>;

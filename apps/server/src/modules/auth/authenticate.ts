@@ -19,6 +19,8 @@ export async function authenticate(deps: Pick<AppDeps, "db" | "secret" | "config
     email && isUsableDeviceId(deviceId)
       ? await findActiveSession(deps.db, email, deviceId, { secret: deps.secret, idleDays: deps.config.sessionIdleDays, now: deps.clock.now() })
       : null;
+  // The frontend under server rendering sends `"server"`: it must log in from the browser.
+  if (deviceId !== undefined && !isUsableDeviceId(deviceId)) throw new AppError("INVALID_DEVICE");
   if (!user) throw new AppError("UNAUTHENTICATED");
   return user;
 }

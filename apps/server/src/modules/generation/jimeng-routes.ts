@@ -2,6 +2,7 @@ import { operations, type JimengCreateResponse } from "@ocean1/contract";
 import { Router, type NextFunction, type Request, type Response } from "express";
 import type { AppDeps } from "../../deps.js";
 import { toFailure } from "../../errors/transport.js";
+import { inputValidationError } from "../../errors/validation-messages.js";
 import { logFailure } from "../../http/failures.js";
 import { readAuthHeaders } from "../../trpc.js";
 import { authenticate } from "../auth/authenticate.js";
@@ -23,9 +24,10 @@ function multipartRoute(deps: AppDeps, name: "jimengImageCreate" | "jimengVideoC
     try {
       const user = await authenticate(deps, readAuthHeaders(req.headers));
       const form = await readMultipart(req);
-      const input = operations[name].input.parse(form.fields);
+      const input = operations[name].input.safeParse(form.fields);
+      if (!input.success) throw inputValidationError(input.error);
       const image = form.image ? checkedImage(form.image) : undefined;
-      res.json(jimengAnswer(await createJimengTask(deps, user.id, kind, input, image)));
+      res.json(jimengAnswer(await createJimengTask(deps, user.id, kind, input.data, image)));
     } catch (error) {
       const failure = toFailure(error);
       logFailure(res, error, failure, name);

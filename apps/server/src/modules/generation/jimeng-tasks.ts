@@ -3,6 +3,7 @@ import { sql } from "kysely";
 import type { AppDeps } from "../../deps.js";
 import type { Task } from "../../db/schema.js";
 import { AppError } from "../../errors/app-error.js";
+import { inputValidationError } from "../../errors/validation-messages.js";
 import type { ProviderEndpoint } from "../../providers.js";
 import { chargeAndCreateTask } from "./create-task.js";
 import { completeTask, failTask } from "./finish.js";
@@ -26,7 +27,9 @@ export async function createJimengTask(
 ): Promise<Task> {
   const endpoint = deps.providers.jimeng;
   if (!endpoint) throw new AppError("PROVIDER_NOT_CONFIGURED", "即梦生成服务暂未开通（未配置 Jimeng），本次未扣除积分");
-  const options = ZJimengOptions.parse(input);
+  const parsed = ZJimengOptions.safeParse(input);
+  if (!parsed.success) throw inputValidationError(parsed.error);
+  const options = parsed.data;
   const priced = priceRequest(deps.config.catalog, kind, options.model, { ratio: options.ratio, resolution: options.resolution, duration: options.duration });
   const payload: Record<string, string | number> = { model: priced.upstreamModel, prompt: input.prompt, ...priced.options };
   if (options.negative_prompt) payload.negative_prompt = options.negative_prompt;
