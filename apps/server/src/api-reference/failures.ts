@@ -1,0 +1,32 @@
+import type { ErrorCode, OperationName } from "@ocean1/contract";
+
+/** Codes any operation can answer: bad input, a malformed body, an unexpected failure. */
+export const commonFailures: readonly ErrorCode[] = ["VALIDATION", "MALFORMED_JSON", "UNSUPPORTED_MEDIA_TYPE", "PAYLOAD_TOO_LARGE", "INTERNAL"];
+
+/** Answered by every authenticated operation whose session headers name no active session. */
+export const sessionFailures: readonly ErrorCode[] = ["UNAUTHENTICATED"];
+
+const codeChecks: readonly ErrorCode[] = ["CODE_INVALID", "CODE_EXPIRED", "CODE_LOCKED"];
+const invites: readonly ErrorCode[] = ["INVITE_REQUIRED", "INVITE_INVALID", "INVITE_EXHAUSTED", "INVITE_EXPIRED"];
+
+/**
+ * The codes each operation answers besides the common ones, as its service throws them. Typed by
+ * operation name, so an operation added to the contract does not compile until it is listed here.
+ * Operations not served yet list what their design (DESIGN.md) says they will answer.
+ */
+export const operationFailures: Record<OperationName, readonly ErrorCode[]> = {
+  login: ["WRONG_PASSWORD", "ACCOUNT_DISABLED", "INVALID_DEVICE", "CLIENT_OUTDATED", "RATE_LIMITED", "MAIL_FAILED"],
+  register: ["EMAIL_TAKEN", ...codeChecks, ...invites],
+  sendCode: ["RATE_LIMITED", "MAIL_FAILED"],
+  loginVerify: [...codeChecks, "ACCOUNT_DISABLED"],
+  resetPassword: ["EMAIL_NOT_REGISTERED", ...codeChecks],
+  heartbeat: [],
+  getHistory: [],
+  redeemCard: ["CARD_INVALID", "CARD_USED", "CARD_EXPIRED", "CARD_DISABLED", "FORBIDDEN", "RATE_LIMITED"],
+  soraCreate: ["INSUFFICIENT_POINTS", "FORBIDDEN", "RATE_LIMITED"],
+  bananaCreate: ["INSUFFICIENT_POINTS", "FORBIDDEN", "RATE_LIMITED"],
+  queryResult: ["FORBIDDEN", "NOT_FOUND"],
+  jimengVideoCreate: ["INSUFFICIENT_POINTS", "FORBIDDEN", "RATE_LIMITED"],
+  jimengImageCreate: ["INSUFFICIENT_POINTS", "FORBIDDEN", "RATE_LIMITED"],
+  catChat: ["INSUFFICIENT_POINTS", "FORBIDDEN", "RATE_LIMITED"],
+};
