@@ -12,7 +12,7 @@ const invites: readonly ErrorCode[] = ["INVITE_REQUIRED", "INVITE_INVALID", "INV
 /**
  * The codes each operation answers besides the common ones, as its service throws them. Typed by
  * operation name, so an operation added to the contract does not compile until it is listed here.
- * Operations not served yet list what their design (DESIGN.md) says they will answer.
+ * Operations not served yet list the codes they are expected to answer; the work that serves them corrects the list.
  */
 export const operationFailures: Record<OperationName, readonly ErrorCode[]> = {
   login: ["WRONG_PASSWORD", "ACCOUNT_DISABLED", "INVALID_DEVICE", "CLIENT_OUTDATED", "RATE_LIMITED", "MAIL_FAILED"],

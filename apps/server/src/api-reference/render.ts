@@ -42,7 +42,7 @@ function section(op: NamedOperation, served: boolean): string {
     "",
     answerText,
     "",
-    `Failure codes besides the common ones: ${codes(failures)}.`,
+    `${served ? "Failure codes" : "Failure codes expected once served"} besides the common ones: ${codes(failures)}.`,
   ].join("\n");
 }
 
