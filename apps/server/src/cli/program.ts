@@ -8,7 +8,7 @@ export interface Invocation {
   options: CommandContext["options"];
 }
 
-const programName = "pnpm ocean1";
+export const programName = "pnpm ocean1";
 
 /**
  * The operator CLI's command tree, built with commander from the `Command` objects each domain
@@ -71,5 +71,3 @@ export function commandNamedIn(commands: Command[], argv: string[]): Command | u
     .filter((command) => command.name.split(" ").every((part, i) => words[i] === part))
     .sort((a, b) => b.name.length - a.name.length)[0];
 }
-
-export { programName };
