@@ -134,8 +134,9 @@ describe("refused with nothing charged and nothing sent", () => {
   const cases: Array<[string, () => FormData | Record<string, unknown>, string, RegExp]> = [
     ["a text file named .png", () => multipart({ prompt: "p" }, { bytes: Buffer.from("just text, not an image"), name: "cat.png", type: "image/png" }), "UPLOAD_INVALID", /不是 PNG、JPEG 或 WebP/],
     ["an upload over 10 MB", () => multipart({ prompt: "p" }, { bytes: Buffer.concat([png, Buffer.alloc(10 * 1024 * 1024)]), name: "big.png", type: "image/png" }), "PAYLOAD_TOO_LARGE", /不能超过 10 MB/],
-    ["a multipart form without a prompt", () => multipart({ ratio: "1:1" }, { bytes: png, name: "cat.png", type: "image/png" }), "VALIDATION", /prompt/],
-    ["JSON without a prompt", () => ({ ratio: "1:1" }), "VALIDATION", /prompt/],
+    ["a multipart form without a prompt", () => multipart({ ratio: "1:1" }, { bytes: png, name: "cat.png", type: "image/png" }), "VALIDATION", /^请填写提示词$/],
+    ["JSON without a prompt", () => ({ ratio: "1:1" }), "VALIDATION", /^请填写提示词$/],
+    ["a negative prompt over 2000 characters", () => ({ prompt: "p", negative_prompt: "长".repeat(2001) }), "VALIDATION", /^反向提示词不能超过 2000 个字符$/],
     ["an unknown model", () => ({ prompt: "p", model: "midjourney" }), "MODEL_UNKNOWN", /不支持模型 midjourney/],
     ["a ratio with no mapping", () => ({ prompt: "p", ratio: "5:1" }), "OPTION_UNSUPPORTED", /不支持画面比例 5:1/],
   ];
@@ -144,7 +145,7 @@ describe("refused with nothing charged and nothing sent", () => {
     const before = await taskCount(app.deps);
     const made = body();
     const res = made instanceof FormData ? (await postForm("/api/proxy/jimeng/image", made, user)).body : (await app.post("/api/proxy/jimeng/image", made, user.headers)).body;
-    expect(res).toEqual({ status: "failed", code, msg: expect.stringMatching(msg) });
+    expect(res).toEqual({ status: "failed", code, msg: expect.stringMatching(msg), ...(code === "VALIDATION" ? { field: expect.stringMatching(/prompt$/) } : {}) });
     expect(await pointsOf(app.deps, user.id)).toBe(50);
     expect(await taskCount(app.deps)).toBe(before);
     expect(fake.requests).toHaveLength(0);
