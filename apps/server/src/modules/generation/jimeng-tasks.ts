@@ -36,19 +36,30 @@ export async function createJimengTask(
   const request = upload ? { ...payload, image: `${upload.contentType}, ${upload.bytes.length} bytes` } : payload;
   const task = await chargeAndCreateTask(deps, { userId, kind, priced, request, upload, synchronous: true });
   deps.generation.leases.add(task.id);
-  void runJimengTask(deps, endpoint, task, { kind, payload, image: upload });
+  // The upload is read back from the database when the call starts: queued tasks hold no bytes in memory.
+  void runJimengTask(deps, endpoint, task, { kind, payload }, upload !== undefined);
   return task;
 }
 
+async function loadUpload(deps: AppDeps, taskId: number): Promise<UploadedImage | undefined> {
+  const row = await deps.db.selectFrom("task_uploads").select(["bytes", "content_type"]).where("task_id", "=", taskId).executeTakeFirst();
+  return row ? { bytes: row.bytes, contentType: row.content_type } : undefined;
+}
+
 /** The background half: one upstream call, then the task's end (and its upload's removal). */
-async function runJimengTask(deps: AppDeps, endpoint: ProviderEndpoint, task: Task, call: JimengCall): Promise<void> {
+async function runJimengTask(deps: AppDeps, endpoint: ProviderEndpoint, task: Task, call: JimengCall, withUpload: boolean): Promise<void> {
   const { tuning, limiter, leases, instanceId } = deps.generation;
   const log = deps.logger.child({ task: task.public_id, kind: task.kind });
   try {
     const outcome = await limiter.run("jimeng", async () => {
-      await sql`update tasks set status = 'processing', updated_at = now() where id = ${task.id} and status = 'pending' and lease_owner = ${instanceId}`.execute(deps.db);
-      return callJimeng(endpoint, call, tuning.jimengTimeoutMs);
+      const started = await sql`update tasks set status = 'processing', updated_at = now() where id = ${task.id} and status = 'pending' and lease_owner = ${instanceId}`.execute(deps.db);
+      // Already ended elsewhere (its lease lapsed while it waited): nothing to call.
+      if (Number(started.numAffectedRows ?? 0) === 0) return undefined;
+      const image = withUpload ? await loadUpload(deps, task.id) : undefined;
+      if (withUpload && !image) return undefined;
+      return callJimeng(endpoint, { ...call, image }, tuning.jimengTimeoutMs);
     });
+    if (outcome === undefined) return;
     if (outcome.kind === "succeeded") {
       await completeTask(deps.db, task.id, outcome.url);
     } else if (outcome.kind === "failed") {
