@@ -137,8 +137,8 @@ describe("refused with nothing charged and nothing sent", () => {
     ["a multipart form without a prompt", () => multipart({ ratio: "1:1" }, { bytes: png, name: "cat.png", type: "image/png" }), "VALIDATION", /^请填写提示词$/],
     ["JSON without a prompt", () => ({ ratio: "1:1" }), "VALIDATION", /^请填写提示词$/],
     ["a negative prompt over 2000 characters", () => ({ prompt: "p", negative_prompt: "长".repeat(2001) }), "VALIDATION", /^反向提示词不能超过 2000 个字符$/],
-    ["an unknown model", () => ({ prompt: "p", model: "midjourney" }), "MODEL_UNKNOWN", /不支持模型 midjourney/],
-    ["a ratio with no mapping", () => ({ prompt: "p", ratio: "5:1" }), "OPTION_UNSUPPORTED", /不支持画面比例 5:1/],
+    ["an unknown model", () => ({ prompt: "p", model: "midjourney" }), "MODEL_UNKNOWN", /^不支持该模型，可选：jimeng-4.0$/],
+    ["a ratio with no mapping", () => ({ prompt: "p", ratio: "5:1" }), "OPTION_UNSUPPORTED", /^不支持该画面比例，可选：/],
   ];
   it.each(cases)("%s", async (_name, body, code, msg) => {
     const user = await createTestUser(app.deps, { points: 50 });

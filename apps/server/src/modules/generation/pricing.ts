@@ -35,7 +35,9 @@ export function priceRequest(
   const entry = name === undefined ? undefined : ownEntry(section.models, name);
   if (name === undefined || !entry) {
     const known = Object.keys(section.models);
-    throw new AppError("MODEL_UNKNOWN", `不支持模型 ${name ?? "（未填写）"}${known.length ? `，可选：${known.join("、")}` : ""}`, "model");
+    // The message names the catalogue's choices, never what was sent (it is shown to people).
+    const choices = known.length ? `，可选：${known.join("、")}` : "";
+    throw new AppError("MODEL_UNKNOWN", `${name === undefined ? "请选择模型" : "不支持该模型"}${choices}`, "model");
   }
   const options: Record<string, string | number> = {};
   let cost = entry.points;
@@ -46,7 +48,7 @@ export function priceRequest(
     const value = key === undefined ? undefined : ownEntry(spec.values, key);
     if (key === undefined || !value) {
       const choices = Object.keys(spec.values).join("、");
-      const message = key === undefined ? `请选择${label}，可选：${choices}` : `不支持${label} ${key}，可选：${choices}`;
+      const message = key === undefined ? `请选择${label}，可选：${choices}` : `不支持该${label}，可选：${choices}`;
       throw new AppError("OPTION_UNSUPPORTED", message, option);
     }
     options[option] = value.upstream;
