@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ZFreeText } from "./common.js";
+import { fieldError, ZFreeText } from "./common.js";
 
 export const taskStatuses = ["pending", "processing", "completed", "failed"] as const;
 export const ZTaskStatus = z.enum(taskStatuses);
@@ -13,6 +13,8 @@ const ZHttpUrl = z
   .string()
   .trim()
   .max(2048, "图片链接不能超过 2048 个字符")
+  // A URL parser keeps a NUL in the path as it is, and PostgreSQL cannot store one.
+  .regex(/^[^\u0000-\u001f\u007f]*$/, "图片链接不能包含控制字符")
   .pipe(z.url({ protocol: /^https?$/, error: "图片链接应为 http 或 https 网址" }));
 
 export const ZSoraCreateRequest = z.object({
@@ -54,8 +56,19 @@ export const ZCreateTaskResponse = z
   .meta({ id: "CreateTaskResponse" });
 export type CreateTaskResponse = z.infer<typeof ZCreateTaskResponse>;
 
+/** A public task id: 22 URL-safe base64 characters (128 random bits). */
+export const taskIdPattern = /^[A-Za-z0-9_-]{22}$/;
+
+/** A task id as a request names it: anything else is refused before the database is asked. */
+export const ZTaskId = z
+  .string(fieldError("请提供任务编号", "任务编号格式不正确"))
+  .trim()
+  .min(1, "请提供任务编号")
+  .regex(taskIdPattern, "任务编号格式不正确")
+  .meta({ example: "x3Jb0Qm6bT2sN1pV9aKc4w" });
+
 export const ZQueryResultRequest = z.object({
-  id: z.string().trim().min(1, "请提供任务编号").max(64, "任务编号不能超过 64 个字符").meta({ example: "task-id-string" }),
+  id: ZTaskId,
 });
 export type QueryResultRequest = z.infer<typeof ZQueryResultRequest>;
 
@@ -107,7 +120,7 @@ export const tasksPageSize = { default: 50, max: 200 } as const;
 
 export const ZListTasksRequest = z.object({
   limit: z.number().int().min(1, "每页条数至少为 1").max(tasksPageSize.max, "每页条数最多为 200").optional(),
-  before: z.string().trim().min(1).max(64).optional().meta({ description: "Return tasks older than the task with this id" }),
+  before: ZTaskId.optional().meta({ description: "Return tasks older than the task with this id" }),
 });
 export type ListTasksRequest = z.infer<typeof ZListTasksRequest>;
 

@@ -137,6 +137,11 @@ describe("refused with nothing charged and nothing sent", () => {
     ["a multipart form without a prompt", () => multipart({ ratio: "1:1" }, { bytes: png, name: "cat.png", type: "image/png" }), "VALIDATION", /^请填写提示词$/],
     ["JSON without a prompt", () => ({ ratio: "1:1" }), "VALIDATION", /^请填写提示词$/],
     ["a negative prompt over 2000 characters", () => ({ prompt: "p", negative_prompt: "长".repeat(2001) }), "VALIDATION", /^反向提示词不能超过 2000 个字符$/],
+    // PostgreSQL cannot store a NUL: no string field of the form reaches it with one.
+    ["a multipart prompt with a NUL", () => multipart({ prompt: "a\u0000b" }), "VALIDATION", /^提示词不能包含空字符$/],
+    ["a multipart negative prompt with a NUL", () => multipart({ prompt: "p", negative_prompt: "a\u0000b" }), "VALIDATION", /^反向提示词不能包含空字符$/],
+    ["a multipart model with a NUL", () => multipart({ prompt: "p", model: "jimeng-4.0\u0000" }), "MODEL_UNKNOWN", /^不支持该模型，可选：jimeng-4.0$/],
+    ["a multipart ratio with a NUL", () => multipart({ prompt: "p", ratio: "1:1\u0000" }), "OPTION_UNSUPPORTED", /^不支持该画面比例，可选：/],
     ["an unknown model", () => ({ prompt: "p", model: "midjourney" }), "MODEL_UNKNOWN", /^不支持该模型，可选：jimeng-4.0$/],
     ["a ratio with no mapping", () => ({ prompt: "p", ratio: "5:1" }), "OPTION_UNSUPPORTED", /^不支持该画面比例，可选：/],
   ];

@@ -37,9 +37,17 @@ describe("POST /api/proxy/v1/draw/result", () => {
 
   it("answers another user's task exactly as an id that does not exist", async () => {
     const theirs = await app.post("/api/proxy/v1/draw/result", { id: ownIds[0] }, stranger.headers);
-    const missing = await app.post("/api/proxy/v1/draw/result", { id: "no-such-task" }, stranger.headers);
+    const missing = await app.post("/api/proxy/v1/draw/result", { id: "AAAAAAAAAAAAAAAAAAAAAA" }, stranger.headers);
     expect(theirs.body).toEqual({ status: "failed", code: "TASK_NOT_FOUND", msg: "任务不存在" });
     expect(missing.body).toEqual(theirs.body);
+  });
+
+  it.each(["a\u0000b", `${"A".repeat(21)}\u0000`, "no-such-task", "A".repeat(23), "AAAAAAAAAA/AAAAAAAAAAA"])("refuses the malformed id %j as VALIDATION, over REST and tRPC", async (id) => {
+    const rest = await app.post("/api/proxy/v1/draw/result", { id }, owner.headers);
+    expect(rest).toEqual({ status: 200, body: { status: "failed", code: "VALIDATION", field: "id", msg: "任务编号格式不正确" } });
+    const trpc = await app.post("/trpc/queryResult", { id }, owner.headers);
+    expect(trpc.status).toBe(400);
+    expect(trpc.body.error.data.failure).toMatchObject({ code: "VALIDATION", msg: "任务编号格式不正确" });
   });
 
   it("refreshes a running task from upstream at most once per interval, however often it is polled", async () => {
@@ -70,6 +78,10 @@ describe("GET /api/user/tasks", () => {
   it("refuses a limit above 200 and another user's task as a page mark", async () => {
     expect((await app.get("/api/user/tasks?limit=201", owner.headers)).body).toMatchObject({ status: "failed", code: "VALIDATION" });
     expect((await app.get(`/api/user/tasks?before=${ownIds[2]}`, stranger.headers)).body).toMatchObject({ status: "failed", code: "TASK_NOT_FOUND" });
+  });
+
+  it("refuses a malformed page mark (a NUL) as VALIDATION", async () => {
+    expect((await app.get("/api/user/tasks?before=a%00b", owner.headers)).body).toEqual({ status: "failed", code: "VALIDATION", field: "before", msg: "任务编号格式不正确" });
   });
 
   it("needs a session", async () => {
