@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { fieldError, ZFreeText } from "./common.js";
+import { fieldError, pageLimit, ZFreeText } from "./common.js";
 
 export const taskStatuses = ["pending", "processing", "completed", "failed"] as const;
 export const ZTaskStatus = z.enum(taskStatuses);
@@ -119,7 +119,7 @@ export type TaskKind = z.infer<typeof ZTaskKind>;
 export const tasksPageSize = { default: 50, max: 200 } as const;
 
 export const ZListTasksRequest = z.object({
-  limit: z.number().int().min(1, "每页条数至少为 1").max(tasksPageSize.max, "每页条数最多为 200").optional(),
+  limit: pageLimit(tasksPageSize.max).optional(),
   before: ZTaskId.optional().meta({ description: "Return tasks older than the task with this id" }),
 });
 export type ListTasksRequest = z.infer<typeof ZListTasksRequest>;

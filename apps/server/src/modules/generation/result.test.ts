@@ -80,6 +80,18 @@ describe("GET /api/user/tasks", () => {
     expect((await app.get(`/api/user/tasks?before=${ownIds[2]}`, stranger.headers)).body).toMatchObject({ status: "failed", code: "TASK_NOT_FOUND" });
   });
 
+  it.each(["201", "0", "99999999999999999999"])("refuses limit=%s with the history's sentence", async (limit) => {
+    const expected = { status: "failed", code: "VALIDATION", field: "limit", msg: "条数需为 1–200" };
+    expect((await app.get(`/api/user/tasks?limit=${limit}`, owner.headers)).body).toEqual(expected);
+    expect((await app.get(`/api/user/history?limit=${limit}`, owner.headers)).body).toEqual(expected);
+  });
+
+  it("answers an unknown or another user's page mark with one sentence for people", async () => {
+    const expected = { status: "failed", code: "TASK_NOT_FOUND", msg: "翻页起点的任务不存在，请从第一页重新加载" };
+    expect((await app.get(`/api/user/tasks?before=${ownIds[2]}`, stranger.headers)).body).toEqual(expected);
+    expect((await app.get("/api/user/tasks?before=AAAAAAAAAAAAAAAAAAAAAA", owner.headers)).body).toEqual(expected);
+  });
+
   it("refuses a malformed page mark (a NUL) as VALIDATION", async () => {
     expect((await app.get("/api/user/tasks?before=a%00b", owner.headers)).body).toEqual({ status: "failed", code: "VALIDATION", field: "before", msg: "任务编号格式不正确" });
   });
