@@ -4,6 +4,7 @@ import { upstreamMessages } from "../modules/generation/upstream.js";
 import { postUpstream } from "../modules/generation/upstream.js";
 import { checkLedger } from "../modules/points/ledger-check.js";
 import { startTestApp, type TestApp } from "../test/app.js";
+import { captureLog } from "../test/log-capture.js";
 import { createTestUser, pointsOf } from "../test/fixtures.js";
 import { bananaRequest, fastTuning, soraRequest } from "../test/generation.js";
 import { ledgerOfTask, pollUntilFinal } from "../test/tasks.js";
@@ -134,5 +135,29 @@ describe("the simulator's Jimeng protocol, through the app", () => {
     const created = await jimengApp.post("/api/proxy/jimeng/image", { prompt: `猫 ${word}` }, user.headers);
     expect(await pollUntilFinal(jimengApp, user.headers, created.body.data.id)).toEqual({ status: "failed", progress: 0, msg });
     expect(await ledgerOfTask(jimengApp.deps, created.body.data.id)).toEqual({ consume: [-4], refund: [4] });
+  });
+});
+
+describe("a simulator restart in the middle of a task", () => {
+  it("answers the polls of the tasks made before it: the task completes, nothing is logged as an error", async () => {
+    const log = captureLog("info");
+    let first = await startSimulator({ taskMs: 300 });
+    const port = Number(new URL(first.url).port);
+    const restartApp = await startTestApp({ GRSAI_BASE_URL: first.url, GRSAI_API_KEY: "sim-key", BANANA_WAIT_SECONDS: "1" }, { tuning: fastTuning, logger: log.logger });
+    try {
+      const user = await createTestUser(restartApp.deps, { points: 4 });
+      // [slow]: about 3 s, longer than the 1 s held answer.
+      const res = await restartApp.post("/api/proxy/banana", { ...bananaRequest, prompt: `a cat ${steeringWords.slow}` }, user.headers);
+      expect(res.body.data.status).toBe("processing");
+      await first.close();
+      first = await startSimulator({ taskMs: 300, port });
+      expect(first.state.tasks.size).toBe(0);
+      expect(await pollUntilFinal(restartApp, user.headers, res.body.data.id)).toMatchObject({ status: "completed", result_url: expect.stringMatching(/\.png$/) });
+      expect(await ledgerOfTask(restartApp.deps, res.body.data.id)).toEqual({ consume: [-4], refund: [] });
+      expect(log.lines().filter((line) => line.level === "error")).toEqual([]);
+    } finally {
+      await restartApp.close();
+      await first.close();
+    }
   });
 });
