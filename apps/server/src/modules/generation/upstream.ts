@@ -6,7 +6,7 @@ export type UpstreamOutcome =
   | { kind: "running"; progress: number }
   | { kind: "succeeded"; url: string }
   /** Final: the task fails and is refunded. `message` is for the user, `detail` for the operator. */
-  | { kind: "failed"; message: string; detail: string; operatorProblem?: boolean }
+  | { kind: "failed"; message: string; detail: string; operatorProblem?: boolean; upstreamLost?: boolean }
   /** Try again later (429, 5xx, a timeout while polling, an unreadable answer): the task is not failed for it. */
   | { kind: "transient"; detail: string; unreadable?: boolean };
 
@@ -23,6 +23,7 @@ export const upstreamMessages = {
   tooLong: "生成超时，积分已退回，请稍后重试",
   interrupted: "任务提交中断（服务重启），积分已退回，请重新提交",
   restarted: "服务重启，生成中的任务已中断，积分已退回，请重新提交",
+  lost: "生成服务找不到该任务（可能已过期或丢失），积分已退回，请重新提交",
 } as const;
 
 export interface UpstreamResponse {
