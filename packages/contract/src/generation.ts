@@ -1,5 +1,9 @@
 import { z } from "zod";
 import { fieldError, pageLimit, ZFreeText } from "./common.js";
+import { ZErrorCode } from "./errors.js";
+
+/** The stable code of a failed task (DESIGN.md §2): CONTENT_MODERATED, or UPSTREAM_FAILED for any other failure. */
+const ZTaskFailureCode = ZErrorCode.optional().meta({ description: "When the task failed: its stable code (CONTENT_MODERATED, UPSTREAM_FAILED)" });
 
 export const taskStatuses = ["pending", "processing", "completed", "failed"] as const;
 export const ZTaskStatus = z.enum(taskStatuses);
@@ -51,6 +55,7 @@ export const ZCreateTaskResponse = z
   .object({
     status: z.enum(["success", "failed"]),
     msg: z.string().optional(),
+    code: ZTaskFailureCode,
     data: ZTaskSnapshot,
   })
   .meta({ id: "CreateTaskResponse" });
@@ -79,6 +84,7 @@ export const ZGenerationResult = z
     progress: z.number().int().min(0).max(100).optional(),
     result_url: z.string().optional(),
     msg: z.string().optional(),
+    code: ZTaskFailureCode,
   })
   .meta({ id: "GenerationResult" });
 export type GenerationResult = z.infer<typeof ZGenerationResult>;

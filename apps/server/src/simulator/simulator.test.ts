@@ -53,7 +53,8 @@ describe("the simulator, through the app over real HTTP", () => {
   ])("steers %s to a failed task, refunded once", async (word, msg) => {
     const user = await createTestUser(app.deps, { points: 4 });
     const res = await app.post("/api/proxy/banana", { ...bananaRequest, prompt: `a cat ${word}` }, user.headers);
-    expect(res.body).toEqual({ status: "failed", msg, data: { id: expect.any(String), status: "failed" } });
+    const code = msg === upstreamMessages.outputModeration || msg === upstreamMessages.inputModeration ? "CONTENT_MODERATED" : "UPSTREAM_FAILED";
+    expect(res.body).toEqual({ status: "failed", msg, code, data: { id: expect.any(String), status: "failed" } });
     expect(await ledgerOfTask(app.deps, res.body.data.id)).toEqual({ consume: [-4], refund: [4] });
     expect(await pointsOf(app.deps, user.id)).toBe(4);
   });
@@ -133,7 +134,7 @@ describe("the simulator's Jimeng protocol, through the app", () => {
   ])("steers %s to a failed task, refunded once", async (word, msg) => {
     const user = await createTestUser(jimengApp.deps, { points: 4 });
     const created = await jimengApp.post("/api/proxy/jimeng/image", { prompt: `猫 ${word}` }, user.headers);
-    expect(await pollUntilFinal(jimengApp, user.headers, created.body.data.id)).toEqual({ status: "failed", progress: 0, msg });
+    expect(await pollUntilFinal(jimengApp, user.headers, created.body.data.id)).toEqual({ status: "failed", progress: 0, msg, code: msg === upstreamMessages.contentFiltered ? "CONTENT_MODERATED" : "UPSTREAM_FAILED" });
     expect(await ledgerOfTask(jimengApp.deps, created.body.data.id)).toEqual({ consume: [-4], refund: [4] });
   });
 });

@@ -50,12 +50,14 @@ interface Scenario {
   result: () => FakeAnswer;
   status: "completed" | "failed";
   msg?: string;
+  /** The failed task's code, when not UPSTREAM_FAILED. */
+  code?: string;
 }
 
 const cases: Array<[string, Scenario]> = [
   ["upstream failure (error)", { submit: () => accepted("u1"), result: () => failedWith("u1", "error", "internal"), status: "failed", msg: upstreamMessages.error }],
-  ["output moderation", { submit: () => accepted("u2"), result: () => failedWith("u2", "output_moderation"), status: "failed", msg: upstreamMessages.outputModeration }],
-  ["input moderation", { submit: () => accepted("u3"), result: () => failedWith("u3", "input_moderation"), status: "failed", msg: upstreamMessages.inputModeration }],
+  ["output moderation", { submit: () => accepted("u2"), result: () => failedWith("u2", "output_moderation"), status: "failed", msg: upstreamMessages.outputModeration, code: "CONTENT_MODERATED" }],
+  ["input moderation", { submit: () => accepted("u3"), result: () => failedWith("u3", "input_moderation"), status: "failed", msg: upstreamMessages.inputModeration, code: "CONTENT_MODERATED" }],
   ["code -1 (our upstream account has no credits) at submit", { submit: () => ({ json: { code: -1, msg: "insufficient credits" } }), result: () => garbage, status: "failed", msg: upstreamMessages.serviceProblem }],
   ["code -1 (our upstream account has no credits) while polling", { submit: () => accepted("u5"), result: () => ({ json: { code: -1, msg: "insufficient credits" } }), status: "failed", msg: upstreamMessages.serviceProblem }],
   ["code -22 (the relay does not know the task) while polling", { submit: () => accepted("u5b"), result: () => ({ json: { code: -22, msg: "task not found" } }), status: "failed", msg: upstreamMessages.lost }],
@@ -83,7 +85,7 @@ describe("every upstream outcome ends in the right state with exactly one refund
     expect(JSON.stringify(res.body)).not.toContain(grsaiKey);
 
     const finals = await pollUntilFinal(user, id);
-    const expected = scenario.status === "completed" ? { status: "completed", progress: 100, result_url: expect.stringMatching(/^https:/) } : { status: "failed", progress: expect.any(Number), msg: scenario.msg };
+    const expected = scenario.status === "completed" ? { status: "completed", progress: 100, result_url: expect.stringMatching(/^https:/) } : { status: "failed", progress: expect.any(Number), msg: scenario.msg, code: scenario.code ?? "UPSTREAM_FAILED" };
     for (const final of finals) expect(final).toEqual(expected);
 
     const task = await taskByPublicId(app.deps, id);

@@ -170,7 +170,7 @@ describe("every Jimeng failure ends failed with exactly one refund", () => {
     fake.on("/v1/images/generations", () => answer);
     const user = await createTestUser(app.deps, { points: 4 });
     const res = await app.post("/api/proxy/jimeng/image", { prompt: "猫" }, user.headers);
-    expect(await pollUntilFinal(app, user.headers, res.body.data.id)).toEqual({ status: "failed", progress: 0, msg });
+    expect(await pollUntilFinal(app, user.headers, res.body.data.id)).toEqual({ status: "failed", progress: 0, msg, code: msg === upstreamMessages.contentFiltered ? "CONTENT_MODERATED" : "UPSTREAM_FAILED" });
     expect(await ledgerOfTask(app.deps, res.body.data.id)).toEqual({ consume: [-4], refund: [4] });
     expect(await pointsOf(app.deps, user.id)).toBe(4);
     expect(JSON.stringify(await taskByPublicId(app.deps, res.body.data.id))).not.toContain(jimengKey);
@@ -193,7 +193,7 @@ describe("a restart in the middle of a Jimeng call", () => {
     await new Promise((resolve) => setTimeout(resolve, 700));
     expect(await reconcileDue(survivor)).toEqual({ claimed: 1 });
 
-    expect(await pollUntilFinal(app, user.headers, res.body.data.id)).toEqual({ status: "failed", progress: 0, msg: upstreamMessages.restarted });
+    expect(await pollUntilFinal(app, user.headers, res.body.data.id)).toEqual({ status: "failed", progress: 0, msg: upstreamMessages.restarted, code: "UPSTREAM_FAILED" });
     expect(await app.deps.db.selectFrom("task_uploads").selectAll().where("task_id", "=", task.id).execute()).toEqual([]);
     release(result("https://cdn.example.com/late.png"));
     await new Promise((resolve) => setTimeout(resolve, 200));

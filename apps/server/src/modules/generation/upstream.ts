@@ -1,3 +1,4 @@
+import type { ErrorCode } from "@ocean1/contract";
 import type { ProviderEndpoint } from "../../providers.js";
 
 /** What an upstream call came to, in the terms the task machinery acts on. */
@@ -25,6 +26,16 @@ export const upstreamMessages = {
   restarted: "服务重启，生成中的任务已中断，积分已退回，请重新提交",
   lost: "生成服务找不到该任务（可能已过期或丢失），积分已退回，请重新提交",
 } as const;
+
+const moderationMessages: ReadonlySet<string> = new Set([upstreamMessages.outputModeration, upstreamMessages.inputModeration, upstreamMessages.contentFiltered]);
+
+/**
+ * The stable code of a failed task (DESIGN.md §2). A task's failure message is always one of
+ * `upstreamMessages`, so the code follows from it: moderation, or any other upstream failure.
+ */
+export function failureCodeOf(message: string | null): Extract<ErrorCode, "CONTENT_MODERATED" | "UPSTREAM_FAILED"> {
+  return message !== null && moderationMessages.has(message) ? "CONTENT_MODERATED" : "UPSTREAM_FAILED";
+}
 
 export interface UpstreamResponse {
   status: number;
