@@ -3,7 +3,7 @@ import { fieldError, pageLimit, ZFreeText } from "./common.js";
 import { ZErrorCode } from "./errors.js";
 
 /** The stable code of a failed task (DESIGN.md §2): CONTENT_MODERATED, or UPSTREAM_FAILED for any other failure. */
-const ZTaskFailureCode = ZErrorCode.optional().meta({ description: "When the task failed: its stable code (CONTENT_MODERATED, UPSTREAM_FAILED)" });
+const ZTaskFailureCode = ZErrorCode.extract(["CONTENT_MODERATED", "UPSTREAM_FAILED"]).optional().meta({ description: "When the task failed: its stable code" });
 
 export const taskStatuses = ["pending", "processing", "completed", "failed"] as const;
 export const ZTaskStatus = z.enum(taskStatuses);
@@ -69,6 +69,7 @@ export const ZTaskId = z
   .string(fieldError("请提供任务编号", "任务编号格式不正确"))
   .trim()
   .min(1, "请提供任务编号")
+  .max(22, "任务编号格式不正确")
   .regex(taskIdPattern, "任务编号格式不正确")
   .meta({ example: "x3Jb0Qm6bT2sN1pV9aKc4w" });
 
