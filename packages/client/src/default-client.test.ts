@@ -1,0 +1,67 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { readEmailedCode } from "@ocean1/test-server";
+import { configure, createMemoryStorage, createOcean1Client, getHistory, login, logout, register, sendCode, storageKeys } from "./index.js";
+import { newEmail, password, server, signedUpUser } from "./test/accounts.js";
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+  vi.unstubAllEnvs();
+  configure({ baseUrl: undefined, storage: undefined });
+});
+
+describe("the top-level functions (the drop-in for api.ts)", () => {
+  it("take the base URL from NEXT_PUBLIC_API_BASE_URL", async () => {
+    vi.stubEnv("NEXT_PUBLIC_API_BASE_URL", server().url);
+    configure({});
+    expect(await sendCode("not-an-email")).toMatchObject({ status: "failed", code: "VALIDATION" });
+  });
+
+  it("are safe during server rendering: no window is touched, the device is \"server\", and the server's refusal is a value", async () => {
+    expect(typeof window).toBe("undefined");
+    configure({ baseUrl: server().url });
+    const { email } = await signedUpUser();
+    expect(await login(email, password)).toMatchObject({ status: "failed" });
+  });
+
+  it("keep the device id and the email in window.localStorage under api.ts's keys; logout forgets the email only", async () => {
+    const localStorage = createMemoryStorage();
+    vi.stubGlobal("window", { localStorage });
+    configure({ baseUrl: server().url });
+    const email = newEmail();
+
+    await sendCode(email);
+    expect(localStorage.getItem(storageKeys.deviceId)).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await register(email, password, "小橘", "", await readEmailedCode(server(), email))).toMatchObject({ status: "success" });
+    expect(localStorage.getItem(storageKeys.email)).toBeNull();
+    expect(await login(email, password)).toMatchObject({ status: "success", data: { email } });
+    expect(localStorage.getItem(storageKeys.email)).toBe(email);
+    expect(await getHistory()).toMatchObject({ status: "success" });
+
+    logout();
+    expect(localStorage.getItem(storageKeys.email)).toBeNull();
+    expect(localStorage.getItem(storageKeys.deviceId)).not.toBeNull();
+    expect(await getHistory()).toMatchObject({ status: "failed", code: "UNAUTHENTICATED" });
+  });
+});
+
+describe("what goes on the wire", () => {
+  it("sends Content-Type: application/json on every call (the GET too), x-device-id always and x-user-email once logged in", async () => {
+    const seen: Array<{ method: string; headers: Headers }> = [];
+    const storage = createMemoryStorage();
+    const recording = (input: string | URL | Request, init?: RequestInit) => {
+      seen.push({ method: init?.method ?? "GET", headers: new Headers(init?.headers) });
+      return fetch(input, init);
+    };
+    const client = createOcean1Client({ baseUrl: server().url, storage, fetch: recording });
+    const { email } = await signedUpUser(client);
+    await client.getHistory();
+
+    expect(seen.map((request) => request.method)).toEqual(["POST", "POST", "POST", "GET"]);
+    for (const { headers } of seen) {
+      expect(headers.get("content-type")).toBe("application/json");
+      expect(headers.get("x-device-id")).toBe(storage.getItem(storageKeys.deviceId));
+    }
+    expect(seen.slice(0, 3).map(({ headers }) => headers.get("x-user-email"))).toEqual([null, null, null]);
+    expect(seen[3]?.headers.get("x-user-email")).toBe(email);
+  });
+});
