@@ -28,6 +28,9 @@ export const jimengImageCreate = (payload: JimengImageCreateRequest, imageFile?:
 export const catChat = (messages: ChatMessage[]) => defaultClient().catChat(messages);
 export const watchTask = (taskId: string, onProgress?: (progress: TaskProgress) => void, options?: WatchTaskOptions) =>
   defaultClient().watchTask(taskId, onProgress, options);
+/** Beyond api.ts: the device id sent as `x-device-id`, and the email of the stored login (or null). */
+export const deviceId = (): string => defaultClient().deviceId();
+export const currentEmail = (): string | null => defaultClient().currentEmail();
 
 export { configure } from "./default-client.js";
 export { clientVersion, createOcean1Client, type CreateTaskOptions, type Ocean1Client, type Ocean1ClientOptions, type WatchTaskOptions } from "./client.js";
