@@ -1,6 +1,7 @@
 import type { BackgroundJob } from "./background.js";
 import type { AppDeps } from "./deps.js";
 import { pruneExpiredState } from "./maintenance.js";
+import { sweepChatCalls } from "./modules/chat/charges.js";
 
 /** Every periodic job of a server instance. */
 export function backgroundJobs(deps: AppDeps): BackgroundJob[] {
@@ -9,6 +10,11 @@ export function backgroundJobs(deps: AppDeps): BackgroundJob[] {
       name: "prune",
       intervalMs: 10 * 60_000,
       run: () => pruneExpiredState(deps.db, deps.clock.now()),
+    },
+    {
+      name: "chat-refunds",
+      intervalMs: 60_000,
+      run: (signal) => sweepChatCalls(deps.db, deps.logger, signal),
     },
   ];
 }

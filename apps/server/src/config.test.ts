@@ -68,3 +68,19 @@ describe("configuration", () => {
     expect(load({ NODE_ENV: "production", ALLOW_DEV_DEFAULTS_IN_PRODUCTION: "1" }).databaseUrl).toBeUndefined();
   });
 });
+
+describe("cat chat configuration", () => {
+  it("defaults to the built-in Chinese persona and a 25 s upstream wait", () => {
+    const { chat } = load({});
+    expect(chat.persona).toMatch(/猫/);
+    expect(chat.timeoutMs).toBe(25_000);
+  });
+
+  it("takes CAT_PERSONA as the operator wrote it, trimmed", () => {
+    expect(load({ CAT_PERSONA: "  你是一只橘猫。\n回答要短。 " }).chat.persona).toBe("你是一只橘猫。\n回答要短。");
+  });
+
+  it.each([["CHAT_TIMEOUT_MS", "30000"], ["CHAT_TIMEOUT_MS", "fast"], ["CHAT_PRICE_POINTS", "-1"]])("stops with a message naming %s when it is %s", (name, value) => {
+    expect(() => load({ [name]: value })).toThrow(name);
+  });
+});

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { defaultCatPersona } from "./modules/chat/persona.js";
 
 const ZPoints = z.coerce.number().int().min(0).max(1_000_000);
 const ZFlag = z.enum(["0", "1", "true", "false"]).transform((value) => value === "1" || value === "true");
@@ -41,6 +42,9 @@ export const ZEnv = z.object({
   CHAT_BASE_URL: ZUrl.optional(),
   CHAT_API_KEY: z.string().min(1).optional(),
   CHAT_MODEL: z.string().min(1).default("gpt-4o-mini"),
+  CAT_PERSONA: z.string().trim().min(1).max(8000).default(defaultCatPersona),
+  // Internal: the upstream wait of one chat call, kept under the frontend's 30 s budget.
+  CHAT_TIMEOUT_MS: z.coerce.number().int().min(100).max(28_000).default(25_000),
   OCEAN1_SIMULATOR: ZFlag.default(false),
   MODEL_CATALOG: z.string().min(1).optional(),
   CORS_ORIGINS: z.string().min(1).default("*"),
@@ -81,6 +85,8 @@ export interface Config {
   corsOrigins: "*" | string[];
   invitePolicy: Env["INVITE_POLICY"];
   points: { registerBonus: number; inviteBonus: number; dailyReward: number; chatPrice: number };
+  /** The cat's system prompt when the client sends none, and the upstream wait of one call. */
+  chat: { persona: string; timeoutMs: number };
   rewardTimeZone: string;
   minClientVersion: string | undefined;
   sessionIdleDays: number;
@@ -140,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotEnvPath: str
       dailyReward: e.DAILY_REWARD_POINTS,
       chatPrice: e.CHAT_PRICE_POINTS,
     },
+    chat: { persona: e.CAT_PERSONA, timeoutMs: e.CHAT_TIMEOUT_MS },
     rewardTimeZone: e.REWARD_TIMEZONE,
     minClientVersion: e.MIN_CLIENT_VERSION,
     sessionIdleDays: e.SESSION_IDLE_DAYS,

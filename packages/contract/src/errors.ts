@@ -32,6 +32,8 @@ export const errorMessages = {
   CARD_USED: "卡密已被使用",
   CARD_EXPIRED: "卡密已过期",
   CARD_DISABLED: "卡密已停用",
+  PROVIDER_NOT_CONFIGURED: "该服务暂未配置，请联系管理员",
+  CHAT_FAILED: "猫猫暂时不在，积分已退还，请稍后再试",
   INTERNAL: "服务器内部错误，请稍后再试",
 } as const;
 

@@ -62,7 +62,7 @@ export interface LedgerTable {
   amount: number;
   balance_after: number;
   description: string;
-  /** What caused the change: `card:<id>`, `task:<id>`, `user:<id>`, `invite:<id>`, `operator`. */
+  /** What caused the change: `card:<id>`, `task:<id>`, `chat:<uuid>`, `user:<id>`, `invite:<id>`, `operator`. */
   ref: string | null;
   created_at: CreatedAt;
 }
@@ -91,6 +91,18 @@ export interface InviteCodesTable {
   created_at: CreatedAt;
 }
 
+export type ChatCallStatus = "pending" | "answered" | "refunded";
+
+/** A paid cat-chat call: `pending` from its charge until it is answered or refunded. */
+export interface ChatCallsTable {
+  id: string;
+  user_id: number;
+  cost: number;
+  status: ChatCallStatus;
+  created_at: CreatedAt;
+  finished_at: Date | null;
+}
+
 export interface Database {
   users: UsersTable;
   trusted_devices: TrustedDevicesTable;
@@ -100,6 +112,7 @@ export interface Database {
   ledger: LedgerTable;
   card_keys: CardKeysTable;
   invite_codes: InviteCodesTable;
+  chat_calls: ChatCallsTable;
 }
 
 export type User = Selectable<UsersTable>;

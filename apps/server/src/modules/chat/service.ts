@@ -1,0 +1,66 @@
+import type { CatChatRequest, CatChatResponse, ChatMessage } from "@ocean1/contract";
+import type { AppDeps } from "../../deps.js";
+import { AppError } from "../../errors/app-error.js";
+import type { Logger } from "../../logger.js";
+import { chargeChat, finishChat, refundChat } from "./charges.js";
+import { ChatUpstreamError, completeChat } from "./upstream.js";
+
+export interface ChatCaller {
+  userId: number;
+  /** The request's logger (with its request id), for what the operator must see. */
+  log: Logger;
+}
+
+type ChatDeps = Pick<AppDeps, "db" | "config" | "providers">;
+
+/** The configured persona leads the conversation unless the client brought a system message of its own. */
+export function withPersona(messages: ChatMessage[], persona: string): ChatMessage[] {
+  if (messages.some((message) => message.role === "system")) return messages;
+  return [{ role: "system", content: persona }, ...messages];
+}
+
+function logUpstreamFailure(log: Logger, error: unknown, ref: string | undefined): void {
+  if (!(error instanceof ChatUpstreamError)) {
+    log.error({ err: error, ref }, "cat chat failed unexpectedly");
+    return;
+  }
+  const fields = { ref, kind: error.kind, httpStatus: error.httpStatus, detail: error.detail };
+  if (error.kind === "account") log.error(fields, "chat provider refused our account: check CHAT_API_KEY and the provider's quota");
+  else log.warn(fields, "chat provider failed");
+}
+
+async function refundOrReport(deps: ChatDeps, caller: ChatCaller, callId: string): Promise<AppError> {
+  try {
+    await refundChat(deps.db, callId);
+    return new AppError("CHAT_FAILED");
+  } catch (error) {
+    // The call stays pending: the background sweep refunds it once the database answers again.
+    caller.log.error({ err: error, ref: `chat:${callId}` }, "cat chat refund failed; the sweep will retry it");
+    return new AppError("CHAT_FAILED", "猫猫暂时不在，积分稍后自动退还，请稍后再试");
+  }
+}
+
+/**
+ * One answer of the cat. The price is charged (and committed, with a pending call row) before the
+ * upstream call and refunded once if no reply comes back; no transaction is open while the
+ * provider is asked. A call whose process dies in between is refunded by `sweepChatCalls`.
+ */
+export async function catChat(deps: ChatDeps, caller: ChatCaller, request: CatChatRequest): Promise<CatChatResponse> {
+  const endpoint = deps.providers.chat;
+  if (!endpoint) throw new AppError("PROVIDER_NOT_CONFIGURED");
+  const price = deps.config.points.chatPrice;
+  const callId = price > 0 ? await chargeChat(deps.db, caller.userId, price) : undefined;
+  let reply: string;
+  try {
+    reply = await completeChat(endpoint, withPersona(request.messages, deps.config.chat.persona), deps.config.chat.timeoutMs);
+  } catch (error) {
+    logUpstreamFailure(caller.log, error, callId && `chat:${callId}`);
+    if (!callId) throw new AppError("CHAT_FAILED", "猫猫暂时不在，请稍后再试");
+    throw await refundOrReport(deps, caller, callId);
+  }
+  if (callId) {
+    // The reply is the user's either way; a row left pending here is refunded by the sweep (in the user's favour).
+    await finishChat(deps.db, callId).catch((error: unknown) => caller.log.error({ err: error, ref: `chat:${callId}` }, "could not mark a cat chat answered"));
+  }
+  return { status: "success", reply };
+}

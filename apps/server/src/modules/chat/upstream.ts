@@ -1,0 +1,83 @@
+import type { ChatMessage } from "@ocean1/contract";
+import type { Providers } from "../../providers.js";
+
+export type ChatEndpoint = NonNullable<Providers["chat"]>;
+
+/**
+ * Why an upstream chat call gave no reply. `account` is a problem of our upstream account (a bad
+ * key, no quota) that only the operator can fix; the rest are passing faults.
+ */
+export type ChatFailureKind = "account" | "rate_limited" | "http" | "timeout" | "network" | "malformed" | "empty";
+
+export class ChatUpstreamError extends Error {
+  override name = "ChatUpstreamError";
+  constructor(
+    readonly kind: ChatFailureKind,
+    /** What the operator reads in the log: never the key, never the user's messages. */
+    readonly detail: string,
+    readonly httpStatus?: number,
+  ) {
+    super(`chat upstream ${kind}${httpStatus ? ` (HTTP ${httpStatus})` : ""}: ${detail}`);
+  }
+}
+
+/** OpenAI's `content` is a string, or (some compatible servers) a list of text parts. */
+function textOf(content: unknown): string | undefined {
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return undefined;
+  const parts = content.map((part: unknown) => (part && typeof part === "object" && "text" in part && typeof part.text === "string" ? part.text : ""));
+  return parts.join("");
+}
+
+function replyOf(body: unknown): string | undefined {
+  if (!body || typeof body !== "object" || !("choices" in body) || !Array.isArray(body.choices)) return undefined;
+  const message: unknown = (body.choices[0] as { message?: unknown } | undefined)?.message;
+  return message && typeof message === "object" && "content" in message ? textOf(message.content) : undefined;
+}
+
+function kindOfStatus(status: number, text: string): ChatFailureKind {
+  if (status === 401 || status === 402 || status === 403) return "account";
+  // OpenAI answers an exhausted quota with 429 too: that one needs the operator, not a retry.
+  if (status === 429) return /insufficient_quota|quota/i.test(text) ? "account" : "rate_limited";
+  return "http";
+}
+
+/** An upstream error text, short and without the key (some providers echo part of it back). */
+function scrub(text: string, apiKey: string): string {
+  return text.replaceAll(apiKey, "[redacted]").replace(/\s+/g, " ").slice(0, 300);
+}
+
+/**
+ * One non-streaming `POST {baseUrl}/v1/chat/completions`. Resolves to the reply text, or rejects
+ * with a ChatUpstreamError; `timeoutMs` bounds the whole exchange, body included.
+ */
+export async function completeChat(endpoint: ChatEndpoint, messages: ChatMessage[], timeoutMs: number): Promise<string> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  let text: string;
+  let status: number;
+  try {
+    const res = await fetch(`${endpoint.baseUrl}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${endpoint.apiKey}` },
+      body: JSON.stringify({ model: endpoint.model, messages, stream: false }),
+      signal,
+    });
+    status = res.status;
+    text = await res.text();
+  } catch (error) {
+    if (signal.aborted) throw new ChatUpstreamError("timeout", `no answer within ${timeoutMs} ms`);
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+    throw new ChatUpstreamError("network", cause instanceof Error ? `${cause.name}: ${cause.message}` : "request failed");
+  }
+  if (status < 200 || status > 299) throw new ChatUpstreamError(kindOfStatus(status, text), scrub(text, endpoint.apiKey), status);
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new ChatUpstreamError("malformed", `not JSON: ${scrub(text, endpoint.apiKey).slice(0, 80)}`, status);
+  }
+  const reply = replyOf(body);
+  if (reply === undefined) throw new ChatUpstreamError("malformed", "no choices[0].message.content", status);
+  if (reply.trim() === "") throw new ChatUpstreamError("empty", "empty reply", status);
+  return reply;
+}
