@@ -141,8 +141,9 @@ export function createOcean1Client(options: Ocean1ClientOptions) {
       return (await rest.postForm("jimengImageCreate", form)) as JimengCreateResult;
     },
 
-    async catChat(messages: ChatMessage[]): Promise<CatChatResponse> {
-      return (await rest.postJson("catChat", { messages })) as CatChatResponse;
+    /** Without a `system` message the server's cat persona is used. Charged per call, refunded if upstream fails. */
+    catChat(messages: ChatMessage[]): Promise<CatChatResponse> {
+      return withTimeout("catChat", timeoutOf("catChat"), (signal) => answerOf(trpc.catChat.mutate({ messages }, { signal })));
     },
 
     /**
