@@ -49,7 +49,7 @@ export function App({ apiBase }: { apiBase: string }) {
         <>
           <Account email={email} refreshKey={refreshKey} onKicked={() => signOut(true)} />
           <Generate onTaskSettled={() => setRefreshKey((key) => key + 1)} />
-          <Chat />
+          <Chat onAnswered={() => setRefreshKey((key) => key + 1)} />
         </>
       ) : (
         <div className="columns">

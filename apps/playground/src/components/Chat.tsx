@@ -4,7 +4,7 @@ import { useAction } from "../use-action";
 import { Answer } from "./Answer";
 
 /** 猫猫对话：每次发送完整的对话历史；不带 system 消息时服务器使用默认的猫猫人设。 */
-export function Chat() {
+export function Chat({ onAnswered }: { onAnswered: () => void }) {
   const [messages, setMessages] = useState<ChatMessage[]>([]);
   const [text, setText] = useState("");
   const chat = useAction<CatChatResponse>();
@@ -15,6 +15,7 @@ export function Chat() {
     setText("");
     const answer = await chat.run(() => catChat(next));
     if (answer?.status === "success") setMessages([...next, { role: "assistant", content: answer.reply }]);
+    onAnswered(); // each call is charged (and refunded if the cat could not answer)
   }
 
   return (
