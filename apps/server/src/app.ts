@@ -22,6 +22,12 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", deps.config.trustProxy);
+  if (deps.config.trustProxy === true) {
+    deps.logger.warn(
+      "TRUST_PROXY=true believes every X-Forwarded-For entry, so any client can choose its IP and escape the per-IP limits: " +
+        "set the number of proxies in front (TRUST_PROXY=1) or their addresses instead (see docs/configuration.md)",
+    );
+  }
 
   const createContext = (req: Request, res: Response): Context =>
     createContextInner(deps, { ...localsOf(res), ip: req.ip ?? req.socket.remoteAddress ?? "unknown", ...readAuthHeaders(req.headers) });

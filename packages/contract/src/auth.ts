@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ZDeviceId, ZEmail, ZNewPassword, ZPassword, ZSingleLineText, ZSuccessMessage, ZVerifyCode } from "./common.js";
+import { ZNickname } from "./text.js";
 
 export const ZUserData = z
   .object({
@@ -32,7 +33,7 @@ export type LoginResponse = z.infer<typeof ZLoginResponse>;
 export const ZRegisterRequest = z.object({
   email: ZEmail,
   password: ZNewPassword,
-  nickname: ZSingleLineText.min(1).max(32),
+  nickname: ZNickname,
   invite_code: ZSingleLineText.max(64).optional(),
   verify_code: ZVerifyCode,
 });

@@ -5,4 +5,5 @@ export * from "./errors.js";
 export * from "./generation.js";
 export * from "./operations.js";
 export * from "./pay.js";
+export * from "./text.js";
 export * from "./user.js";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { firstIssue } from "../lib/validate.js";
 import type { CommandContext } from "./commands.js";
 import { UsageError } from "./output.js";
 
@@ -26,6 +27,19 @@ export function parseInteger(value: string, label: string, range: { min: number;
   if (!Number.isSafeInteger(parsed)) throw new UsageError(`${label} must be a whole number, got "${value}"`);
   if (parsed < range.min || parsed > range.max) throw new UsageError(`${label} must be between ${range.min} and ${range.max}, got ${parsed}`);
   return parsed;
+}
+
+/** Any whole number: the range is then the business of a schema shared with the service. */
+export const anyInteger = { min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER } as const;
+
+/**
+ * Checks an option with the schema that the service itself applies, so the CLI and the service
+ * hold one rule and say the same thing about it.
+ */
+export function checkedOption<S extends z.ZodType>(schema: S, value: unknown, name: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new UsageError(`--${name}: ${firstIssue(result.error)}`);
+  return result.data;
 }
 
 export function requiredInteger(options: Options, name: string, range: { min: number; max: number }): number {

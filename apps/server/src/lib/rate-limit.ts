@@ -1,4 +1,4 @@
-import { sql, type Kysely } from "kysely";
+import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database } from "../db/schema.js";
 
 /** At most `max` hits per fixed window of `windowSeconds` for `key`. */
@@ -6,6 +6,36 @@ export interface Limit {
   key: string;
   max: number;
   windowSeconds: number;
+}
+
+/** At most one hit per `seconds`, counted from the last hit itself (not a fixed window). */
+export interface Cooldown {
+  key: string;
+  cooldownSeconds: number;
+}
+
+type AnyLimit = Limit | Cooldown;
+
+function cooldownKey(cooldown: Cooldown): string {
+  return `${cooldown.key}@cooldown`;
+}
+
+/** Starts the cooldown unless it is still running; true when it started. */
+async function startCooldown(trx: Transaction<Database>, cooldown: Cooldown, now: Date): Promise<boolean> {
+  const expiresAt = new Date(now.getTime() + cooldown.cooldownSeconds * 1000);
+  const row = await trx
+    .insertInto("rate_limits")
+    .values({ key: cooldownKey(cooldown), hits: 1, expires_at: expiresAt })
+    .onConflict((oc) => oc.column("key").doUpdateSet({ hits: 1, expires_at: expiresAt }).where("rate_limits.expires_at", "<=", now))
+    .returning("hits")
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Milliseconds until the cooldown lets the next hit through (0 when it does now). */
+export async function cooldownRemainingMs(db: Kysely<Database>, cooldown: Cooldown, now: Date): Promise<number> {
+  const row = await db.selectFrom("rate_limits").select("expires_at").where("key", "=", cooldownKey(cooldown)).executeTakeFirst();
+  return row ? Math.max(0, row.expires_at.getTime() - now.getTime()) : 0;
 }
 
 function bucket(limit: Limit, now: Date): { key: string; expiresAt: Date } {
@@ -18,11 +48,15 @@ function bucket(limit: Limit, now: Date): { key: string; expiresAt: Date } {
  * Counts one hit against every limit, all or nothing: when any limit is already full nothing is
  * counted and the answer is false. Counters live in PostgreSQL, so every instance shares them.
  */
-export async function tryConsume(db: Kysely<Database>, limits: Limit[], now: Date): Promise<boolean> {
+export async function tryConsume(db: Kysely<Database>, limits: AnyLimit[], now: Date): Promise<boolean> {
   const refused = Symbol("refused");
   try {
     await db.transaction().execute(async (trx) => {
       for (const limit of limits) {
+        if ("cooldownSeconds" in limit) {
+          if (!(await startCooldown(trx, limit, now))) throw refused;
+          continue;
+        }
         const { key, expiresAt } = bucket(limit, now);
         const row = await trx
           .insertInto("rate_limits")

@@ -14,6 +14,12 @@ export function sameHash(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
+/**
+ * Upper-case letters and digits without 0/O and 1/I: 32 symbols (5 bits each) that survive being
+ * read aloud or copied by hand. Card keys and generated invite codes both use it.
+ */
+export const unambiguousAlphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+
 /** A uniformly random string over `alphabet`. */
 export function randomString(alphabet: string, length: number): string {
   let out = "";

@@ -5,7 +5,7 @@ import type { TestApp } from "./app.js";
  * Account helpers for integration tests. Start the app with `accountTestEnv` so that each helper
  * call can come from an IP of its own (`x-forwarded-for`): per-IP limits then stay per test.
  */
-export const accountTestEnv = { TRUST_PROXY: "true" } as const;
+export const accountTestEnv = { TRUST_PROXY: "1" } as const;
 
 let sequence = 0;
 export function uniqueEmail(label = "user"): string {

@@ -24,14 +24,20 @@ export async function insertCode(db: Kysely<Database>, code: NewCode): Promise<v
     .execute();
 }
 
-export async function newestCodeSentAt(db: Kysely<Database>, email: string): Promise<Date | undefined> {
-  const row = await db.selectFrom("verification_codes").select("created_at").where("email", "=", email).orderBy("id", "desc").limit(1).executeTakeFirst();
-  return row?.created_at;
+/**
+ * Only the newest code of an email and purpose counts (a stranger's send_code never supersedes
+ * the owner's login code); locked so that concurrent uses of it take turns.
+ */
+export async function lockNewestCode(trx: Transaction<Database>, email: string, purpose: CodePurpose): Promise<VerificationCode | undefined> {
+  return newestCodeQuery(trx, email, purpose).forUpdate().executeTakeFirst();
 }
 
-/** Only the newest code of an email counts; locked so that concurrent uses of it take turns. */
-export async function lockNewestCode(trx: Transaction<Database>, email: string): Promise<VerificationCode | undefined> {
-  return trx.selectFrom("verification_codes").selectAll().where("email", "=", email).orderBy("id", "desc").limit(1).forUpdate().executeTakeFirst();
+export async function findNewestCode(db: Kysely<Database>, email: string, purpose: CodePurpose): Promise<VerificationCode | undefined> {
+  return newestCodeQuery(db, email, purpose).executeTakeFirst();
+}
+
+function newestCodeQuery(db: Kysely<Database>, email: string, purpose: CodePurpose) {
+  return db.selectFrom("verification_codes").selectAll().where("email", "=", email).where("purpose", "=", purpose).orderBy("id", "desc").limit(1);
 }
 
 export async function countWrongTry(trx: Transaction<Database>, codeId: number): Promise<void> {

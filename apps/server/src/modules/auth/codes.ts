@@ -4,7 +4,8 @@ import type { CodePurpose, Database } from "../../db/schema.js";
 import type { AppDeps } from "../../deps.js";
 import { AppError } from "../../errors/app-error.js";
 import { keyedHash, sameHash } from "../../lib/secrets.js";
-import { countWrongTry, lockNewestCode, markConsumed } from "./code-queries.js";
+import { countWrongTry, findNewestCode, lockNewestCode, markConsumed } from "./code-queries.js";
+import { codeMailCooldownSeconds } from "./limits.js";
 
 export const codeValidMinutes = 10;
 /** Wrong tries a code survives; the next try fails even with the right code. */
@@ -30,10 +31,10 @@ export interface CodeCheck {
 type CodeFailure = "CODE_INVALID" | "CODE_EXPIRED" | "CODE_LOCKED";
 
 async function checkNewestCode(trx: Transaction<Database>, secret: string, check: CodeCheck): Promise<{ failure: CodeFailure } | { codeId: number }> {
-  const row = await lockNewestCode(trx, check.email);
-  // A code of another purpose or device is refused before its hash is compared: the answer must
-  // not tell whether the digits were right (login_verify must never become a test of a general code).
-  if (!row || row.consumed_at !== null || row.purpose !== check.purpose) return { failure: "CODE_INVALID" };
+  const row = await lockNewestCode(trx, check.email, check.purpose);
+  // A code of another device is refused before its hash is compared: the answer must not tell
+  // whether the digits were right.
+  if (!row || row.consumed_at !== null) return { failure: "CODE_INVALID" };
   if (check.purpose === "login" && !(row.device_hash !== null && check.deviceHash !== undefined && sameHash(row.device_hash, check.deviceHash))) {
     return { failure: "CODE_INVALID" };
   }
@@ -61,4 +62,15 @@ export async function withVerifiedCode<T>(deps: Pick<AppDeps, "db" | "secret">, 
   });
   if ("failure" in outcome) throw new AppError(outcome.failure);
   return outcome.value;
+}
+
+/**
+ * True when this device's login code, sent less than a cooldown ago, still works: a retried login
+ * then answers NEED_VERIFY again without mailing another code (the one in the inbox is the one).
+ */
+export async function hasFreshLoginCode(deps: Pick<AppDeps, "db">, email: string, deviceHash: string, now: Date): Promise<boolean> {
+  const row = await findNewestCode(deps.db, email, "login");
+  if (!row || row.consumed_at !== null || row.device_hash === null || !sameHash(row.device_hash, deviceHash)) return false;
+  const ageMs = now.getTime() - row.created_at.getTime();
+  return row.attempts < maxWrongTries && row.expires_at > now && ageMs < codeMailCooldownSeconds * 1000;
 }

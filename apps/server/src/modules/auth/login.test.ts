@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accountTestEnv, codeMailCooldownMs, freshIp, heartbeat, logIn, newDeviceId, signUp, uniqueEmail } from "../../test/accounts.js";
 import { startTestApp, type TestApp } from "../../test/app.js";
+import { loginFailuresPerIp } from "./limits.js";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -9,6 +10,8 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 const wrongPassword = { status: "failed", code: "WRONG_PASSWORD", msg: "邮箱或密码错误" };
+/** A fresh 15-minute failure window, so that a test's failures all fall into one. */
+const startOfFailureWindow = () => app.clock.set(new Date(Math.ceil(app.clock.now().getTime() / 900_000) * 900_000 + 1_000));
 const disable = (email: string) => app.deps.db.updateTable("users").set({ disabled_at: app.clock.now() }).where("email", "=", email).execute();
 
 describe("login", () => {
@@ -55,20 +58,31 @@ describe("login", () => {
     expect(unknown).toEqual(wrong);
   });
 
-  it("refuses even the right password for 15 minutes after 10 failures for one email", async () => {
+  it("refuses even the right password on an untrusted device for 15 minutes after 10 failures for one email", async () => {
     const account = await signUp(app);
-    app.clock.set(new Date(Math.ceil(app.clock.now().getTime() / 900_000) * 900_000 + 1_000));
-    for (let i = 0; i < 10; i++) expect((await logIn(app, { email: account.email, password: `wrong ${i}` }, account.deviceId)).body).toEqual(wrongPassword);
-    const throttled = await logIn(app, account, account.deviceId);
+    const [stranger, newLaptop] = [newDeviceId(), newDeviceId()];
+    startOfFailureWindow();
+    for (let i = 0; i < 10; i++) expect((await logIn(app, { email: account.email, password: `wrong ${i}` }, stranger)).body).toEqual(wrongPassword);
+    const throttled = await logIn(app, account, newLaptop);
     expect(throttled.body).toMatchObject({ status: "failed", code: "RATE_LIMITED", msg: expect.stringContaining("15 分钟") });
     app.clock.advance(15 * 60_000);
+    expect((await logIn(app, account, newLaptop)).body.status).toBe("NEED_VERIFY");
+  });
+
+  it("lets the owner's trusted device log in through a per-email lockout that strangers caused", async () => {
+    const account = await signUp(app);
+    startOfFailureWindow();
+    await Promise.all(Array.from({ length: 12 }, (_, i) => logIn(app, { email: account.email, password: `stranger ${i}` }, newDeviceId())));
+    expect((await logIn(app, account, newDeviceId())).body.code).toBe("RATE_LIMITED");
+    expect((await logIn(app, account, account.deviceId)).body).toMatchObject({ status: "success", data: { email: account.email } });
+    expect((await logIn(app, { email: account.email, password: "owner typo" }, account.deviceId)).body).toEqual(wrongPassword);
     expect((await logIn(app, account, account.deviceId)).body.status).toBe("success");
   });
 
   it("lets exactly 10 of 40 concurrent wrong passwords for one email be tried; the other 30 are RATE_LIMITED", async () => {
     const account = await signUp(app);
-    app.clock.set(new Date(Math.ceil(app.clock.now().getTime() / 900_000) * 900_000 + 1_000));
-    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => logIn(app, { email: account.email, password: `burst ${i}` }, account.deviceId)));
+    startOfFailureWindow();
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => logIn(app, { email: account.email, password: `burst ${i}` }, newDeviceId())));
     const codes = answers.map((res) => res.body.code);
     expect(codes.filter((code) => code === "WRONG_PASSWORD")).toHaveLength(10);
     expect(codes.filter((code) => code === "RATE_LIMITED")).toHaveLength(30);
@@ -76,18 +90,21 @@ describe("login", () => {
 
   it("gives a successful login's slot back: the right password never counts as a failure", async () => {
     const account = await signUp(app);
-    app.clock.set(new Date(Math.ceil(app.clock.now().getTime() / 900_000) * 900_000 + 1_000));
+    const stranger = newDeviceId();
+    startOfFailureWindow();
     for (let i = 0; i < 12; i++) expect((await logIn(app, account, account.deviceId)).body.status).toBe("success");
-    for (let i = 0; i < 10; i++) expect((await logIn(app, { email: account.email, password: `wrong ${i}` }, account.deviceId)).body).toEqual(wrongPassword);
-    expect((await logIn(app, account, account.deviceId)).body.code).toBe("RATE_LIMITED");
+    for (let i = 0; i < 10; i++) expect((await logIn(app, { email: account.email, password: `wrong ${i}` }, stranger)).body).toEqual(wrongPassword);
+    expect((await logIn(app, account, stranger)).body.code).toBe("RATE_LIMITED");
   });
 
-  it("refuses logins from an IP after 50 failures across emails, but not from another IP", async () => {
+  it(`refuses logins from an IP after ${loginFailuresPerIp} failures across emails, but not from another IP`, async () => {
     const account = await signUp(app);
-    app.clock.set(new Date(Math.ceil(app.clock.now().getTime() / 900_000) * 900_000 + 1_000));
+    startOfFailureWindow();
     const ip = freshIp();
-    const failures = await Promise.all(Array.from({ length: 50 }, () => logIn(app, { email: uniqueEmail(), password: "guess" }, newDeviceId(), ip)));
-    expect(failures.every((res) => res.body.code === "WRONG_PASSWORD")).toBe(true);
+    for (let batch = 0; batch < loginFailuresPerIp / 20; batch++) {
+      const failures = await Promise.all(Array.from({ length: 20 }, () => logIn(app, { email: uniqueEmail(), password: "guess" }, newDeviceId(), ip)));
+      expect(failures.every((res) => res.body.code === "WRONG_PASSWORD")).toBe(true);
+    }
     expect((await logIn(app, account, account.deviceId, ip)).body.code).toBe("RATE_LIMITED");
     expect((await logIn(app, account, account.deviceId, freshIp())).body.status).toBe("success");
   });

@@ -5,7 +5,7 @@ import { verifyPassword } from "../../lib/passwords.js";
 import { releaseHit, tryConsume } from "../../lib/rate-limit.js";
 import type { ClientInfo } from "./client.js";
 import { assertSupportedClient } from "./client-version.js";
-import { sendVerificationCode } from "./code-mail.js";
+import { ensureLoginCode } from "./login-code.js";
 import { loginFailureLimits } from "./limits.js";
 import { findAccountByEmail } from "./queries.js";
 import { hashDeviceId, isTrustedDevice, isUsableDeviceId } from "./sessions.js";
@@ -18,23 +18,27 @@ import { signIn } from "./sign-in.js";
 export async function logIn(deps: AppDeps, input: LoginRequest, client: ClientInfo): Promise<LoginResponse> {
   assertSupportedClient(deps.config.minClientVersion, input.version);
   const now = deps.clock.now();
-  const failureLimits = loginFailureLimits(input.email, client.ip);
+  const account = await findAccountByEmail(deps.db, input.email);
+  const deviceHash = isUsableDeviceId(input.device_id) ? hashDeviceId(deps.secret, input.device_id) : null;
+  // Looked up for an unknown email too (user id 0 exists nowhere): the same queries either way, so
+  // timing does not tell whether an email is registered.
+  const trustedRow = deviceHash !== null && (await isTrustedDevice(deps.db, account?.id ?? 0, deviceHash));
+  const trusted = account !== undefined && trustedRow;
+  const failureLimits = loginFailureLimits(input.email, client.ip, trusted);
   // Every attempt takes a failure slot first and gives it back when the password is right, so a
   // burst of concurrent guesses cannot pass the limit before its failures are counted.
   if (!(await tryConsume(deps.db, failureLimits, now))) throw new AppError("RATE_LIMITED", "登录失败次数过多，请 15 分钟后再试");
 
-  const account = await findAccountByEmail(deps.db, input.email);
   const passwordMatches = await verifyPassword(account?.password_hash, input.password);
   if (!account || !passwordMatches) throw new AppError("WRONG_PASSWORD");
   await releaseHit(deps.db, failureLimits, now);
   if (account.disabled_at) throw new AppError("ACCOUNT_DISABLED");
-  if (!isUsableDeviceId(input.device_id)) throw new AppError("INVALID_DEVICE");
+  if (deviceHash === null) throw new AppError("INVALID_DEVICE");
 
-  const deviceHash = hashDeviceId(deps.secret, input.device_id);
-  if (await isTrustedDevice(deps.db, account.id, deviceHash)) {
+  if (trusted) {
     const data = await deps.db.transaction().execute((trx) => signIn(trx, account.id, deviceHash, now));
     return { status: "success", data };
   }
-  await sendVerificationCode(deps, { email: account.email, purpose: "login", deviceHash, ip: client.ip });
+  await ensureLoginCode(deps, { email: account.email, deviceHash, ip: client.ip });
   return { status: "NEED_VERIFY", msg: "新设备登录需要验证，验证码已发送至您的邮箱" };
 }

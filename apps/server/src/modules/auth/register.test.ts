@@ -125,4 +125,16 @@ describe("register", () => {
     }
     expect(await userByEmail(valid.email)).toBeUndefined();
   });
+
+  it("refuses invisible, bidi-override and control-character nicknames and stores nothing, keeping the code usable", async () => {
+    const email = uniqueEmail();
+    const code = await requestCode(app, email);
+    for (const nickname of ["\u200B\u200B", "\u202Eevil\u202C", "a\u0085b", "bell\u0007", "line\u2028break"]) {
+      const res = await register({ email, nickname, verify_code: code });
+      expect(res.body).toMatchObject({ status: "failed", code: "VALIDATION", msg: expect.stringContaining("昵称不能包含不可见字符或控制字符") });
+    }
+    expect(await userByEmail(email)).toBeUndefined();
+    expect((await register({ email, nickname: "  Cafe\u0301 ", verify_code: code })).body.status).toBe("success");
+    expect((await userByEmail(email))?.nickname).toBe("Caf\u00e9");
+  });
 });

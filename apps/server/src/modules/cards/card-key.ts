@@ -1,7 +1,6 @@
-import { keyedHash, randomString } from "../../lib/secrets.js";
+import { keyedHash, randomString, unambiguousAlphabet } from "../../lib/secrets.js";
 
-/** Upper-case letters and digits without 0/O, 1/I: 32 symbols, 5 bits each. */
-export const cardKeyAlphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+export const cardKeyAlphabet = unambiguousAlphabet;
 const groups = 3;
 const groupLength = 4;
 /** 12 symbols of 5 bits: 60 bits of randomness. */

@@ -92,7 +92,11 @@ describe("the operator CLI as a process", () => {
   it("prints {error} and exits non-zero when a command fails with --json", async () => {
     const badArgument = await ocean1("cards", "create", "--points", "0", "--count", "1", "--json");
     expect(badArgument.code).toBe(2);
-    expect(JSON.parse(badArgument.stdout)).toEqual({ error: expect.stringContaining("--points must be between 1 and") });
+    expect(JSON.parse(badArgument.stdout)).toEqual({ error: expect.stringContaining("--points: 卡密积分应为 1 到 1000000 的整数") });
+
+    const terminalEscape = await ocean1("cards", "create", "--points", "1", "--count", "1", "--batch", "x\u001b[2J\u001b[31m", "--json");
+    expect(terminalEscape.code).toBe(2);
+    expect(JSON.parse(terminalEscape.stdout)).toEqual({ error: expect.stringContaining("--batch: 批次标签不能包含不可见字符或控制字符") });
 
     const unknownUser = await ocean1("users", "show", "nobody@example.com", "--json");
     expect(unknownUser.code).toBe(1);

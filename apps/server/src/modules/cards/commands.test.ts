@@ -7,7 +7,7 @@ import { runCommand } from "../../test/cli.js";
 import { createTestUser } from "../../test/fixtures.js";
 import { hashCardKey } from "./card-key.js";
 import { cardsCreateCommand, cardsDisableCommand, cardsListCommand } from "./commands.js";
-import type { CreatedCardKey } from "./manage.js";
+import { createCardKeys, type CreatedCardKey } from "./manage.js";
 import { redeemCard } from "./redeem.js";
 
 let app: TestApp;
@@ -23,6 +23,12 @@ async function create(options: Record<string, string>): Promise<CreatedCardKey[]
 const cardCount = async () => Number((await sql<{ n: number }>`select count(*) as n from card_keys`.execute(app.deps.db)).rows[0]?.n);
 
 describe("cards create", () => {
+  it("says the same as the CLI when the service itself is given bad points or a bad batch: one rule, one message", async () => {
+    const request = { points: 10, count: 1, expiresAt: null, batch: null };
+    await expect(createCardKeys(app.deps, { ...request, points: 0 })).rejects.toMatchObject({ code: "VALIDATION", userMessage: "卡密积分应为 1 到 1000000 的整数" });
+    await expect(createCardKeys(app.deps, { ...request, batch: "a\u0085b" })).rejects.toMatchObject({ code: "VALIDATION", userMessage: "批次标签不能包含不可见字符或控制字符" });
+  });
+
   it("prints each new key once with its id, points, batch and expiry, and stores only its hash", async () => {
     const expires = new Date(app.clock.now().getTime() + 30 * 86_400_000).toISOString();
     const created = await create({ points: "100", count: "3", batch: "promo-11", expires });
@@ -59,16 +65,21 @@ describe("cards create", () => {
     [{ points: "abc", count: "1" }, /--points must be a whole number/],
     [{ points: "1.5", count: "1" }, /--points must be a whole number/],
     [{ points: "1e3", count: "1" }, /--points must be a whole number/],
-    [{ points: "0", count: "1" }, /--points must be between 1 and/],
-    [{ points: "-5", count: "1" }, /--points must be between 1 and/],
+    [{ points: "0", count: "1" }, /--points: 卡密积分应为 1 到 1000000 的整数/],
+    [{ points: "-5", count: "1" }, /--points: 卡密积分应为 1 到 1000000 的整数/],
+    [{ points: "1000001", count: "1" }, /--points: 卡密积分应为 1 到 1000000 的整数/],
     [{ points: "10" }, /--count is required/],
-    [{ points: "10", count: "0" }, /--count must be between 1 and 10000/],
-    [{ points: "10", count: "10001" }, /--count must be between 1 and 10000/],
+    [{ points: "10", count: "0" }, /--count: 卡密数量应为 1 到 10000 的整数/],
+    [{ points: "10", count: "10001" }, /--count: 卡密数量应为 1 到 10000 的整数/],
     [{ points: "10", count: "1", expires: "tomorrow" }, /--expires must be an ISO date/],
     [{ points: "10", count: "1", expires: "2030-02-30" }, /--expires must be an ISO date/],
     [{ points: "10", count: "1", expires: "2030-01-01T10:00" }, /--expires must be an ISO date/],
     [{ points: "10", count: "1", expires: "2001-01-01" }, /--expires is in the past/],
-    [{ points: "10", count: "1", batch: " " }, /--batch must be 1 to 64 characters/],
+    [{ points: "10", count: "1", batch: " " }, /--batch: 批次标签不能为空/],
+    [{ points: "10", count: "1", batch: "x".repeat(65) }, /--batch: 批次标签最多 64 个字符/],
+    [{ points: "10", count: "1", batch: "promo\u001b[2J\u001b[31mPAID" }, /--batch: 批次标签不能包含不可见字符或控制字符/],
+    [{ points: "10", count: "1", batch: "promo\u202Eevil" }, /--batch: 批次标签不能包含不可见字符或控制字符/],
+    [{ points: "10", count: "1", batch: "promo\u009b31m" }, /--batch: 批次标签不能包含不可见字符或控制字符/],
   ])("refuses %o with a usage error and creates nothing", async (options, message) => {
     const before = await cardCount();
     await expect(runCommand(cardsCreateCommand, app.deps, { options })).rejects.toThrow(message);
@@ -78,6 +89,10 @@ describe("cards create", () => {
 });
 
 describe("cards list", () => {
+  it("refuses a --batch filter with control characters, as create does", async () => {
+    await expect(runCommand(cardsListCommand, app.deps, { options: { batch: "x\u001b[2J" } })).rejects.toThrow(/--batch: 批次标签不能包含不可见字符或控制字符/);
+  });
+
   it("shows each key's state and who redeemed it, but never a key", async () => {
     const [redeemed, disabled, fresh] = await create({ points: "7", count: "3", batch: "list-test" });
     const user = await createTestUser(app.deps);

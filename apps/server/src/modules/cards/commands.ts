@@ -1,7 +1,12 @@
-import { noPositionals, onePositional, optionalFutureInstant, optionalString, requiredInteger } from "../../cli/arguments.js";
-import type { Command } from "../../cli/commands.js";
-import { formatTable, UsageError } from "../../cli/output.js";
-import { cardLimits, createCardKeys, disableCardKey, listCards, type CardKeyReference } from "./manage.js";
+import { anyInteger, checkedOption, noPositionals, onePositional, optionalFutureInstant, optionalString, requiredInteger } from "../../cli/arguments.js";
+import type { Command, CommandContext } from "../../cli/commands.js";
+import { formatTable } from "../../cli/output.js";
+import { createCardKeys, disableCardKey, listCards, ZCardBatch, ZCardCount, ZCardPoints, type CardKeyReference } from "./manage.js";
+
+function optionalBatch(options: CommandContext["options"]): string | null {
+  const batch = optionalString(options, "batch");
+  return batch === undefined ? null : checkedOption(ZCardBatch, batch, "batch");
+}
 
 export const cardsCreateCommand: Command = {
   name: "cards create",
@@ -9,13 +14,10 @@ export const cardsCreateCommand: Command = {
   options: { points: "string", count: "string", expires: "string", batch: "string" },
   async run({ deps, args, options }) {
     noPositionals(args);
-    const points = requiredInteger(options, "points", { min: 1, max: cardLimits.maxPoints });
-    const count = requiredInteger(options, "count", { min: 1, max: cardLimits.maxCount });
+    const points = checkedOption(ZCardPoints, requiredInteger(options, "points", anyInteger), "points");
+    const count = checkedOption(ZCardCount, requiredInteger(options, "count", anyInteger), "count");
     const expiresAt = optionalFutureInstant(options, "expires", deps.clock.now()) ?? null;
-    const batch = optionalString(options, "batch")?.trim() ?? null;
-    if (batch !== null && (batch === "" || batch.length > cardLimits.maxBatchLength)) {
-      throw new UsageError(`--batch must be 1 to ${cardLimits.maxBatchLength} characters`);
-    }
+    const batch = optionalBatch(options);
     const created = await createCardKeys(deps, { points, count, expiresAt, batch });
     const notice = `${created.length} card key(s) created. They are shown only now (the database keeps only their hashes): store them safely.`;
     return { text: `${formatTable(created, ["id", "card_key", "points", "batch", "expires_at"])}\n\n${notice}`, json: created };
@@ -28,7 +30,7 @@ export const cardsListCommand: Command = {
   options: { batch: "string" },
   async run({ deps, args, options }) {
     noPositionals(args);
-    const cards = await listCards(deps, { batch: optionalString(options, "batch")?.trim() });
+    const cards = await listCards(deps, { batch: optionalBatch(options) ?? undefined });
     return { text: formatTable(cards), json: cards };
   },
 };

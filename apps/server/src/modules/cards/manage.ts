@@ -1,10 +1,20 @@
+import { displayText } from "@ocean1/contract";
+import { z } from "zod";
 import type { AppDeps } from "../../deps.js";
 import type { CardKey } from "../../db/schema.js";
 import { AppError } from "../../errors/app-error.js";
+import { validated } from "../../lib/validate.js";
 import { generateCardKey, hashCardKey, normaliseCardKey } from "./card-key.js";
 import { disableUnredeemedCardKey, findCardKey, insertCardKeys, listCardKeys, type CardKeyListing } from "./queries.js";
 
 export const cardLimits = { maxPoints: 1_000_000, maxCount: 10_000, maxBatchLength: 64 } as const;
+
+/** The rules of a new key, shared by the service and the operator CLI (one rule, one message). */
+const wholeNumberIn = (min: number, max: number, message: string) => z.number({ error: message }).int(message).min(min, message).max(max, message);
+export const ZCardPoints = wholeNumberIn(1, cardLimits.maxPoints, `卡密积分应为 1 到 ${cardLimits.maxPoints} 的整数`);
+export const ZCardCount = wholeNumberIn(1, cardLimits.maxCount, `卡密数量应为 1 到 ${cardLimits.maxCount} 的整数`);
+/** Shown in `cards list`: no control characters (terminal escapes) or invisible ones. */
+export const ZCardBatch = displayText("批次标签", cardLimits.maxBatchLength);
 /** Rows per INSERT, well under PostgreSQL's 65,535 bind parameters. */
 const insertChunk = 1_000;
 
@@ -26,31 +36,27 @@ export interface CreatedCardKey {
 
 type CardDeps = Pick<AppDeps, "db" | "secret" | "clock">;
 
-function checkCreateRequest(request: CreateCardKeysRequest, now: Date): void {
-  const { points, count, expiresAt, batch } = request;
-  if (!Number.isInteger(points) || points < 1 || points > cardLimits.maxPoints) {
-    throw new AppError("VALIDATION", `卡密积分应为 1 到 ${cardLimits.maxPoints} 的整数`);
-  }
-  if (!Number.isInteger(count) || count < 1 || count > cardLimits.maxCount) {
-    throw new AppError("VALIDATION", `卡密数量应为 1 到 ${cardLimits.maxCount} 的整数`);
-  }
+function checkCreateRequest(request: CreateCardKeysRequest, now: Date): CreateCardKeysRequest {
+  const { expiresAt } = request;
   if (expiresAt && expiresAt.getTime() <= now.getTime()) throw new AppError("VALIDATION", "卡密过期时间必须晚于现在");
-  if (batch !== null && (batch.length === 0 || batch.length > cardLimits.maxBatchLength)) {
-    throw new AppError("VALIDATION", `批次标签应为 1 到 ${cardLimits.maxBatchLength} 个字符`);
-  }
+  return {
+    points: validated(ZCardPoints, request.points, "points"),
+    count: validated(ZCardCount, request.count, "count"),
+    expiresAt,
+    batch: request.batch === null ? null : validated(ZCardBatch, request.batch, "batch"),
+  };
 }
 
 /** Creates `count` keys in one transaction: all of them or none. */
 export async function createCardKeys(deps: CardDeps, request: CreateCardKeysRequest): Promise<CreatedCardKey[]> {
   const now = deps.clock.now();
-  checkCreateRequest(request, now);
-  const { points, batch, expiresAt } = request;
+  const { points, count, batch, expiresAt } = checkCreateRequest(request, now);
   return deps.db.transaction().execute(async (trx) => {
     const created: CreatedCardKey[] = [];
     // A hash collision (about 2^-60 per pair) is skipped by the insert and simply replaced.
-    while (created.length < request.count) {
+    while (created.length < count) {
       const keysByHash = new Map<string, string>();
-      const wanted = Math.min(request.count - created.length, insertChunk);
+      const wanted = Math.min(count - created.length, insertChunk);
       while (keysByHash.size < wanted) {
         const key = generateCardKey();
         keysByHash.set(hashCardKey(deps.secret, key), key);

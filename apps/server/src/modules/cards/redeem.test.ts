@@ -8,7 +8,7 @@ import { redeemFailureLimits } from "./redeem.js";
 let app: TestApp;
 beforeAll(async () => {
   // Trusting X-Forwarded-For lets a test speak from several client IPs.
-  app = await startTestApp({ TRUST_PROXY: "true" });
+  app = await startTestApp({ TRUST_PROXY: "1" });
 });
 afterAll(() => app.close());
 // Each test starts in a fresh 10-minute rate-limit window, so one test's failures never limit another.
@@ -68,6 +68,7 @@ describe("redeeming a card key", () => {
     expect(await redeemedBy(card.id)).toBe(winner.id);
     const credits = await app.deps.db.selectFrom("ledger").select("id").where("ref", "=", `card:${card.id}`).execute();
     expect(credits).toHaveLength(1);
+    expect(await checkLedger(app.deps.db)).toMatchObject({ ok: true, offenders: [] });
   });
 
   it("refuses a key already redeemed with CARD_USED, for its redeemer and for anyone else", async () => {
@@ -162,7 +163,7 @@ describe("rate limiting failed redeems", () => {
     expect((await redeem(user, card.key)).body.status).toBe("success");
   });
 
-  it("stops an IP after 20 failures from many users, but not another IP", async () => {
+  it(`stops an IP after ${redeemFailureLimits.perIp.max} failures from many users, but not another IP`, async () => {
     const ip = "203.0.113.7";
     const guessers = await Promise.all(Array.from({ length: redeemFailureLimits.perIp.max }, () => createTestUser(app.deps)));
     for (const guesser of guessers) expect((await redeem(guesser, "ABCD-EFGH-JKLM", { ip })).body.code).toBe("CARD_INVALID");
@@ -180,16 +181,38 @@ describe("rate limiting failed redeems", () => {
     expect(codes.filter((code) => code === "RATE_LIMITED")).toHaveLength(20 - redeemFailureLimits.perUser.max);
   });
 
+  it("counts only keys that do not exist: a double-clicked used key, expired, disabled or malformed keys never lock out a fresh key", async () => {
+    const user = await createTestUser(app.deps);
+    const used = await newKey(10);
+    expect((await redeem(user, used.key)).body.status).toBe("success");
+    for (let i = 0; i < redeemFailureLimits.perUser.max + 1; i++) expect((await redeem(user, used.key)).body.code).toBe("CARD_USED");
+    const expired = await newKey(1, { expiresAt: new Date(app.clock.now().getTime() + 1000) });
+    const disabled = await newKey(1);
+    await disableCardKey(app.deps, { id: disabled.id });
+    app.clock.advance(1000);
+    for (let i = 0; i < redeemFailureLimits.perUser.max + 1; i++) {
+      expect((await redeem(user, expired.key)).body.code).toBe("CARD_EXPIRED");
+      expect((await redeem(user, disabled.key)).body.code).toBe("CARD_DISABLED");
+      expect((await redeem(user, "not a key")).body.code).toBe("CARD_INVALID");
+    }
+    expect((await redeem(user, (await newKey(5)).key)).body).toMatchObject({ status: "success", new_points: 15 });
+  });
+
+  it("counts the addresses of one IPv6 /64 as one client for the per-IP guess limit", async () => {
+    const guessers = await Promise.all(Array.from({ length: redeemFailureLimits.perIp.max }, () => createTestUser(app.deps)));
+    for (const [i, guesser] of guessers.entries()) {
+      expect((await redeem(guesser, "ABCD-EFGH-JKLM", { ip: `2001:db8:99:1::${(i + 1).toString(16)}` })).body.code).toBe("CARD_INVALID");
+    }
+    const user = await createTestUser(app.deps);
+    const card = await newKey(10);
+    expect((await redeem(user, card.key, { ip: "2001:db8:99:1:aaaa::1" })).body.code).toBe("RATE_LIMITED");
+    expect((await redeem(user, card.key, { ip: "2001:db8:99:2::1" })).body.status).toBe("success");
+  });
+
   it("does not count successful redeems as failures", async () => {
     const user = await createTestUser(app.deps);
     for (let i = 0; i < redeemFailureLimits.perUser.max * 2; i++) {
       expect((await redeem(user, (await newKey(1)).key)).body.status).toBe("success");
     }
-  });
-});
-
-describe("after all of the above", () => {
-  it("leaves every balance equal to its ledger", async () => {
-    expect(await checkLedger(app.deps.db)).toMatchObject({ ok: true, offenders: [] });
   });
 });

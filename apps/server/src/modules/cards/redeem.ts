@@ -3,16 +3,23 @@ import type { Transaction } from "kysely";
 import type { AppDeps } from "../../deps.js";
 import type { Database } from "../../db/schema.js";
 import { AppError } from "../../errors/app-error.js";
+import { ipLimitKey } from "../../lib/ip-limit-key.js";
 import { releaseHit, tryConsume, type Limit } from "../../lib/rate-limit.js";
 import { changePoints } from "../points/ledger.js";
 import { hashCardKey, normaliseCardKey } from "./card-key.js";
 import { claimCardKey, findCardKey } from "./queries.js";
 
-/** Failed attempts allowed per window, so that keys cannot be guessed by brute force. */
+/**
+ * Guesses (keys that do not exist) allowed per window, so that keys cannot be found by brute
+ * force. The per-IP number is sized for carrier-grade NAT: many honest users behind one address.
+ */
 export const redeemFailureLimits = {
   perUser: { max: 5, windowSeconds: 600 },
-  perIp: { max: 20, windowSeconds: 600 },
+  perIp: { max: 100, windowSeconds: 600 },
 } as const;
+
+/** A real key that cannot be redeemed (a double click, a shared card): answered, never a guess. */
+const realKeyFailures = new Set(["CARD_USED", "CARD_DISABLED", "CARD_EXPIRED"]);
 
 export interface RedeemCaller {
   userId: number;
@@ -23,7 +30,7 @@ export interface RedeemCaller {
 function failureLimits(caller: RedeemCaller): Limit[] {
   return [
     { key: `redeem:user:${caller.userId}`, ...redeemFailureLimits.perUser },
-    { key: `redeem:ip:${caller.ip}`, ...redeemFailureLimits.perIp },
+    { key: `redeem:ip:${ipLimitKey(caller.ip)}`, ...redeemFailureLimits.perIp },
   ];
 }
 
@@ -53,14 +60,20 @@ export async function redeemCard(
   request: RedeemCardRequest,
 ): Promise<RedeemCardResponse> {
   if (request.email !== caller.email) throw new AppError("FORBIDDEN", "只能为当前登录的账号充值");
-  const now = deps.clock.now();
-  const limits = failureLimits(caller);
-  // An attempt takes a failure slot first and gives it back only when it succeeds, so a burst of
-  // concurrent guesses cannot pass the limit before its failures are counted.
-  if (!(await tryConsume(deps.db, limits, now))) throw new AppError("RATE_LIMITED", "卡密尝试次数过多，请 10 分钟后再试");
+  // A malformed key can never match, so it is refused without counting as a guess.
   const key = normaliseCardKey(request.card_key);
   if (!key) throw new AppError("CARD_INVALID", "卡密格式错误，应为 XXXX-XXXX-XXXX");
-  const newPoints = await claimAndCredit(deps, caller.userId, hashCardKey(deps.secret, key), now);
-  await releaseHit(deps.db, limits, now);
-  return { status: "success", msg: "充值成功", new_points: newPoints };
+  const now = deps.clock.now();
+  const limits = failureLimits(caller);
+  // An attempt takes a failure slot first and gives it back unless the key does not exist, so a
+  // burst of concurrent guesses cannot pass the limit before its failures are counted.
+  if (!(await tryConsume(deps.db, limits, now))) throw new AppError("RATE_LIMITED", "卡密尝试次数过多，请 10 分钟后再试");
+  try {
+    const newPoints = await claimAndCredit(deps, caller.userId, hashCardKey(deps.secret, key), now);
+    await releaseHit(deps.db, limits, now);
+    return { status: "success", msg: "充值成功", new_points: newPoints };
+  } catch (error) {
+    if (error instanceof AppError && realKeyFailures.has(error.code)) await releaseHit(deps.db, limits, now);
+    throw error;
+  }
 }

@@ -74,6 +74,13 @@ describe("invites list", () => {
     expect(text).toContain((limited.json as { code: string }).code);
   });
 
+  it("shows the personal code of a disabled account as disabled, as registration treats it", async () => {
+    const owner = await signUp(app);
+    await app.deps.db.updateTable("users").set({ disabled_at: app.clock.now() }).where("email", "=", owner.email).execute();
+    const all = (await list({ all: true })).json as Record<string, unknown>[];
+    expect(all).toContainEqual(expect.objectContaining({ owner_email: owner.email, status: "disabled" }));
+  });
+
   it("shows an expired code as expired", async () => {
     await create({ code: "SHORT-LIVED", expires: new Date(app.clock.now().getTime() + 60_000).toISOString() });
     app.clock.advance(120_000);

@@ -2,7 +2,7 @@ import { noPositionals, optionalFutureInstant, optionalInteger, optionalString }
 import type { Command } from "../../cli/commands.js";
 import { formatTable, UsageError, type Row } from "../../cli/output.js";
 import type { InviteCode } from "../../db/schema.js";
-import { isAcceptableOperatorCode, normaliseInviteCode } from "./codes.js";
+import { inviteStatus, isAcceptableOperatorCode, normaliseInviteCode } from "./codes.js";
 import type { InviteListing } from "./queries.js";
 import { createOperatorInvite, listInvites } from "./service.js";
 
@@ -15,19 +15,12 @@ function parseCode(value: string | undefined): string | undefined {
   return code;
 }
 
-function statusOf(invite: InviteCode, now: Date): string {
-  if (invite.disabled_at) return "disabled";
-  if (invite.expires_at && invite.expires_at <= now) return "expired";
-  if (invite.max_uses !== null && invite.uses >= invite.max_uses) return "exhausted";
-  return "active";
-}
-
 /** The snake_case columns, plus the owner's email and a status an operator reads at a glance. */
-function toRow(invite: InviteCode & { owner_email?: string | null }, now: Date): Row {
+function toRow(invite: InviteCode & { owner_email?: string | null; owner_disabled_at?: Date | null }, now: Date): Row {
   return {
     id: invite.id,
     code: invite.code,
-    status: statusOf(invite, now),
+    status: inviteStatus(invite, now, invite.owner_disabled_at != null),
     uses: invite.uses,
     max_uses: invite.max_uses,
     expires_at: invite.expires_at,

@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import type { Database, InviteCode } from "../../db/schema.js";
 
 export interface NewInviteCode {
@@ -25,32 +25,13 @@ export async function insertInviteCode(db: Kysely<Database>, invite: NewInviteCo
     .executeTakeFirst();
 }
 
-/**
- * Counts one use of a code that is usable at `now`, in a single conditional update: the row lock
- * orders concurrent claims, so `max_uses` is never exceeded. A personal code of a disabled account
- * is not usable either.
- */
-export async function claimInviteUse(db: Kysely<Database>, code: string, now: Date): Promise<{ id: number; ownerUserId: number | null } | undefined> {
-  const row = await db
-    .updateTable("invite_codes")
-    .set((eb) => ({ uses: eb("uses", "+", 1) }))
-    .where("code", "=", code)
-    .where("disabled_at", "is", null)
-    .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", now)]))
-    .where((eb) => eb.or([eb("max_uses", "is", null), eb("uses", "<", eb.ref("max_uses"))]))
-    .where((eb) =>
-      eb.or([
-        eb("owner_user_id", "is", null),
-        eb.not(eb.exists(eb.selectFrom("users").select("users.id").whereRef("users.id", "=", "invite_codes.owner_user_id").where("users.disabled_at", "is not", null))),
-      ]),
-    )
-    .returning(["id", "owner_user_id"])
-    .executeTakeFirst();
-  return row ? { id: row.id, ownerUserId: row.owner_user_id } : undefined;
+/** The code's row, locked until the transaction ends: concurrent claims of one code take turns. */
+export async function lockInviteCode(trx: Transaction<Database>, code: string): Promise<InviteCode | undefined> {
+  return trx.selectFrom("invite_codes").selectAll().where("code", "=", code).forUpdate().executeTakeFirst();
 }
 
-export async function findInviteCode(db: Kysely<Database>, code: string): Promise<InviteCode | undefined> {
-  return db.selectFrom("invite_codes").selectAll().where("code", "=", code).executeTakeFirst();
+export async function countInviteUse(trx: Transaction<Database>, inviteId: number): Promise<void> {
+  await trx.updateTable("invite_codes").set((eb) => ({ uses: eb("uses", "+", 1) })).where("id", "=", inviteId).execute();
 }
 
 export async function isUserDisabled(db: Kysely<Database>, userId: number): Promise<boolean> {
@@ -62,14 +43,14 @@ export async function setInvitedBy(db: Kysely<Database>, userId: number, inviteC
   await db.updateTable("users").set({ invited_by_code_id: inviteCodeId }).where("id", "=", userId).execute();
 }
 
-export type InviteListing = InviteCode & { owner_email: string | null };
+export type InviteListing = InviteCode & { owner_email: string | null; owner_disabled_at: Date | null };
 
 export async function listInviteCodes(db: Kysely<Database>, { includePersonal }: { includePersonal: boolean }): Promise<InviteListing[]> {
   let query = db
     .selectFrom("invite_codes")
     .leftJoin("users", "users.id", "invite_codes.owner_user_id")
     .selectAll("invite_codes")
-    .select("users.email as owner_email")
+    .select(["users.email as owner_email", "users.disabled_at as owner_disabled_at"])
     .orderBy("invite_codes.id");
   if (!includePersonal) query = query.where("invite_codes.owner_user_id", "is", null);
   return query.execute();

@@ -3,8 +3,8 @@ import type { Kysely, Transaction } from "kysely";
 import type { Database, InviteCode } from "../../db/schema.js";
 import { AppError } from "../../errors/app-error.js";
 import { changePoints } from "../points/ledger.js";
-import { generateInviteCode, normaliseInviteCode } from "./codes.js";
-import { claimInviteUse, findInviteCode, insertInviteCode, isUserDisabled, listInviteCodes, setInvitedBy, type InviteListing, type NewInviteCode } from "./queries.js";
+import { generateInviteCode, inviteStatus, normaliseInviteCode, type InviteStatus } from "./codes.js";
+import { countInviteUse, insertInviteCode, isUserDisabled, listInviteCodes, lockInviteCode, setInvitedBy, type InviteListing, type NewInviteCode } from "./queries.js";
 
 /** 32^8 codes make a collision rare; a few fresh draws make it irrelevant. */
 const generationAttempts = 5;
@@ -49,15 +49,11 @@ export function listInvites(db: Kysely<Database>, options: { includePersonal: bo
   return listInviteCodes(db, options);
 }
 
-/** Said only after the claim failed, so the answer names the reason the user can act on. */
-async function whyUnusable(db: Kysely<Database>, code: string, now: Date): Promise<ErrorCode> {
-  const row = await findInviteCode(db, code);
-  if (!row || row.disabled_at) return "INVITE_INVALID";
-  if (row.owner_user_id !== null && (await isUserDisabled(db, row.owner_user_id))) return "INVITE_INVALID";
-  if (row.expires_at && row.expires_at <= now) return "INVITE_EXPIRED";
-  if (row.max_uses !== null && row.uses >= row.max_uses) return "INVITE_EXHAUSTED";
-  return "INVITE_INVALID";
-}
+const refusal: Record<Exclude<InviteStatus, "active">, ErrorCode> = {
+  disabled: "INVITE_INVALID",
+  expired: "INVITE_EXPIRED",
+  exhausted: "INVITE_EXHAUSTED",
+};
 
 export interface InviteUse {
   /** As the user typed it; normalised here. */
@@ -71,13 +67,16 @@ export interface InviteUse {
 
 /** Inside the registration's transaction: counts the use, links the user to the code and credits the inviter. */
 export async function applyInviteCode(trx: Transaction<Database>, use: InviteUse): Promise<void> {
-  const code = normaliseInviteCode(use.code);
-  const claimed = await claimInviteUse(trx, code, use.now);
-  if (!claimed) throw new AppError(await whyUnusable(trx, code, use.now));
-  await setInvitedBy(trx, use.userId, claimed.id);
-  if (claimed.ownerUserId !== null && use.inviterBonus > 0) {
+  const invite = await lockInviteCode(trx, normaliseInviteCode(use.code));
+  if (!invite) throw new AppError("INVITE_INVALID");
+  const ownerDisabled = invite.owner_user_id !== null && (await isUserDisabled(trx, invite.owner_user_id));
+  const status = inviteStatus(invite, use.now, ownerDisabled);
+  if (status !== "active") throw new AppError(refusal[status]);
+  await countInviteUse(trx, invite.id);
+  await setInvitedBy(trx, use.userId, invite.id);
+  if (invite.owner_user_id !== null && use.inviterBonus > 0) {
     await changePoints(trx, {
-      userId: claimed.ownerUserId,
+      userId: invite.owner_user_id,
       delta: use.inviterBonus,
       type: "invite",
       description: "邀请好友奖励",

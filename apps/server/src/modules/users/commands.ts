@@ -1,7 +1,7 @@
-import { noPositionals, onePositional, optionalInteger, requiredInteger, requiredString } from "../../cli/arguments.js";
+import { anyInteger, checkedOption, noPositionals, onePositional, optionalInteger, requiredInteger, requiredString } from "../../cli/arguments.js";
 import type { Command } from "../../cli/commands.js";
-import { formatTable, UsageError } from "../../cli/output.js";
-import { adjustLimits, adjustPoints } from "./adjust-points.js";
+import { formatTable } from "../../cli/output.js";
+import { adjustPoints, ZAdjustAmount, ZAdjustReason } from "./adjust-points.js";
 import { disableUser } from "./disable-user.js";
 import { listUsers, showUser, type UserDetails } from "./operator.js";
 
@@ -42,10 +42,8 @@ export const usersAdjustPointsCommand: Command = {
   options: { amount: "string", reason: "string" },
   async run({ deps, args, options }) {
     const email = onePositional(args, "EMAIL");
-    const amount = requiredInteger(options, "amount", { min: -adjustLimits.maxAmount, max: adjustLimits.maxAmount });
-    if (amount === 0) throw new UsageError("--amount must not be 0");
-    const reason = requiredString(options, "reason");
-    if (reason.length > adjustLimits.maxReasonLength) throw new UsageError(`--reason must be at most ${adjustLimits.maxReasonLength} characters`);
+    const amount = checkedOption(ZAdjustAmount, requiredInteger(options, "amount", anyInteger), "amount");
+    const reason = checkedOption(ZAdjustReason, requiredString(options, "reason"), "reason");
     const adjusted = await adjustPoints(deps, { email, amount, reason });
     const sign = adjusted.amount > 0 ? "+" : "";
     return { text: `${adjusted.email}: ${sign}${adjusted.amount} points, balance now ${adjusted.balance_after} (ledger row ${adjusted.ledger_id})`, json: adjusted };
