@@ -1,3 +1,4 @@
+import { createServer as createHttpServer } from "node:http";
 import { createServer, type Socket } from "node:net";
 import { operations } from "@ocean1/contract";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -100,5 +101,20 @@ describe("no answer is thrown, not returned", () => {
     const client = createOcean1Client({ baseUrl: "http://127.0.0.1:9", storage: createMemoryStorage() });
     await expect(client.login("a@example.com", "password1")).rejects.toMatchObject({ name: "Ocean1RequestError", kind: "network" });
     await expect(client.soraCreate("a cat", "sora-2", "16:9", 10)).rejects.toMatchObject({ kind: "network" });
+  });
+
+  it("throws HTTP <status>, as api.ts, when a proxy answers an error page instead of the API", async () => {
+    const proxy = createHttpServer((_req, res) => res.writeHead(502, { "content-type": "text/html" }).end("<html>502 Bad Gateway</html>"));
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    const address = proxy.address();
+    if (!address || typeof address === "string") throw new Error("no port");
+    try {
+      const client = createOcean1Client({ baseUrl: `http://127.0.0.1:${address.port}`, storage: createMemoryStorage() });
+      await expect(client.login("a@example.com", "password1")).rejects.toMatchObject({ kind: "http", status: 502, message: "HTTP 502" });
+      await expect(client.getHistory()).rejects.toMatchObject({ kind: "http", status: 502 });
+      await expect(client.bananaCreate("a cat", "nano-banana", "1024x1024", "1:1")).rejects.toMatchObject({ kind: "http", status: 502 });
+    } finally {
+      proxy.close();
+    }
   });
 });

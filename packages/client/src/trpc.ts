@@ -1,6 +1,6 @@
 import type { AppRouter } from "@ocean1/server";
 import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
-import { httpError, networkError } from "./errors.js";
+import { httpError, networkError, Ocean1RequestError } from "./errors.js";
 import type { Session } from "./session.js";
 import type { Failure, FetchFunction } from "./types.js";
 
@@ -19,7 +19,12 @@ export function createTrpc(baseUrl: string, fetchFn: FetchFunction, session: Ses
     links: [
       httpLink({
         url: `${baseUrl}/trpc`,
-        fetch: (input, init) => fetchFn(input, init),
+        fetch: async (input, init) => {
+          const response = await fetchFn(input, init);
+          // tRPC answers its errors as JSON; anything else (a proxy's error page) is no answer.
+          if (!response.ok && !response.headers.get("content-type")?.includes("application/json")) throw httpError(response.status);
+          return response;
+        },
         headers: () => authHeaders(session, true),
       }),
     ],
@@ -34,6 +39,7 @@ export type Trpc = ReturnType<typeof createTrpc>;
  */
 export function failureOf(error: unknown): Failure {
   if (error instanceof TRPCClientError) {
+    if (error.cause instanceof Ocean1RequestError) throw error.cause;
     const data = (error as TRPCClientError<AppRouter>).data;
     if (data?.failure) return data.failure;
     const response: unknown = error.meta?.response;
