@@ -81,12 +81,12 @@ describe("failures on /api answer HTTP 200 with the documented shape", () => {
       nickname: "N\u0000x",
       verify_code: "123456",
     });
-    expect(res.body).toMatchObject({ status: "failed", code: "VALIDATION", msg: expect.stringContaining("nickname") });
+    expect(res.body).toEqual({ status: "failed", code: "VALIDATION", field: "nickname", msg: "昵称不能包含控制字符" });
   });
 
-  it("answers an unknown /api path with NOT_FOUND", async () => {
+  it("answers an unknown /api path with NOT_FOUND and HTTP 404: it is no outcome of an operation", async () => {
     const res = await app.post("/api/nope", {});
-    expect(res).toEqual({ status: 200, body: { status: "failed", code: "NOT_FOUND", msg: expect.any(String) } });
+    expect(res).toEqual({ status: 404, body: { status: "failed", code: "NOT_FOUND", msg: expect.any(String) } });
   });
 
   it("answers an unknown path outside /api with 404", async () => {

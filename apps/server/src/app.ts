@@ -1,14 +1,17 @@
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import express, { type Request, type Response } from "express";
+import helmet from "helmet";
 import { sql } from "kysely";
 import type { AppDeps } from "./deps.js";
-import { toFailure } from "./errors/transport.js";
+import { maxBatchSize, toFailure } from "./errors/transport.js";
 import { corsMiddleware } from "./http/cors.js";
 import { docsRouter } from "./http/docs.js";
 import { errorHandler, notFound } from "./http/errors.js";
 import { logFailure } from "./http/failures.js";
+import { refuseDeepQueryInput, verifyJsonDepth } from "./http/json-depth.js";
 import { localsOf, requestContext } from "./http/request-context.js";
 import { restApi } from "./http/rest.js";
+import { withTimeout } from "./lib/timeout.js";
 import { buildOpenApiDocument } from "./openapi.js";
 import { appRouter } from "./router.js";
 import { moduleRoutes } from "./routes.js";
@@ -16,6 +19,8 @@ import { createContextInner, readAuthHeaders, type Context } from "./trpc.js";
 import { serverVersion } from "./version.js";
 
 export const jsonBodyLimit = "1mb";
+/** A load balancer's probe learns of a stalled database within this, not after the pool's own limits. */
+const readinessTimeoutMs = 2_000;
 
 /** The whole HTTP app on the given dependencies; `main.ts` only adds listening and shutdown. */
 export function createApp(deps: AppDeps): express.Express {
@@ -33,6 +38,9 @@ export function createApp(deps: AppDeps): express.Express {
     createContextInner(deps, { ...localsOf(res), ip: req.ip ?? req.socket.remoteAddress ?? "unknown", ...readAuthHeaders(req.headers) });
 
   app.use(requestContext(deps.logger));
+  // nosniff, frame and referrer policies, a CSP that /docs (swagger-ui from local assets, inline styles) lives within.
+  // The API is read from other origins (CORS_ORIGINS), so its answers may be; HSTS is the TLS terminator's to set.
+  app.use(helmet({ crossOriginResourcePolicy: { policy: "cross-origin" }, strictTransportSecurity: false }));
   app.use(corsMiddleware(deps.config));
 
   app.get("/healthz", (_req, res) => {
@@ -40,7 +48,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.get("/readyz", async (_req, res) => {
     try {
-      await sql`select 1`.execute(deps.db);
+      await withTimeout(sql`select 1`.execute(deps.db), readinessTimeoutMs, "the readiness query");
       res.json({ status: "ok" });
     } catch (error) {
       localsOf(res).log.warn({ err: error }, "database not reachable");
@@ -53,11 +61,13 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.use(docsRouter());
 
-  app.use(express.json({ limit: jsonBodyLimit }));
+  app.use(express.json({ limit: jsonBodyLimit, verify: verifyJsonDepth }));
+  app.use(refuseDeepQueryInput);
   app.use(
     "/trpc",
     createExpressMiddleware({
       router: appRouter,
+      maxBatchSize,
       createContext: ({ req, res }) => createContext(req, res),
       onError: ({ error, req, path }) => logFailure(req.res, error, toFailure(error), path),
     }),

@@ -84,3 +84,47 @@ describe("cat chat configuration", () => {
     expect(() => load({ [name]: value })).toThrow(name);
   });
 });
+
+describe("configuration messages", () => {
+  it.each([
+    [{ PORT: "abc" }, 'PORT="abc": must be a number'],
+    [{ PORT: "1.5" }, 'PORT="1.5": must be a whole number'],
+    [{ PORT: "70000" }, 'PORT="70000": must be at most 65535'],
+    [{ INVITE_POLICY: "sometimes" }, 'INVITE_POLICY="sometimes": must be one of required, optional, off'],
+    [{ DATABASE_URL: "not a url" }, 'DATABASE_URL="not a url": must be a URL'],
+  ])("names the variable and the value given in English: %j", (env, line) => {
+    expect(() => load(env)).toThrow(line);
+  });
+
+  it("never prints a secret or a URL's password, only describes it", () => {
+    let message = "";
+    try {
+      load({ OCEAN1_SECRET: "hunter2-secret", SMTP_URL: "http://user:pa55word@mail.example.com" });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain("OCEAN1_SECRET (14 characters): must be at least 32 characters");
+    expect(message).toContain("SMTP_URL=");
+    expect(message).not.toContain("hunter2");
+    expect(message).not.toContain("pa55word");
+  });
+});
+
+describe(".env file", () => {
+  it("fills only unset variables of the env it is given and leaves process.env alone", async () => {
+    const { mkdtemp, writeFile, rm } = await import("node:fs/promises");
+    const { tmpdir } = await import("node:os");
+    const path = await import("node:path");
+    const dir = await mkdtemp(path.join(tmpdir(), "ocean1-env-"));
+    const file = path.join(dir, ".env");
+    await writeFile(file, "PORT=9123\nHOST=10.1.2.3\nOCEAN1_TEST_ONLY_MARKER=1\n");
+    try {
+      const config = loadConfig({ HOST: "127.0.0.1" }, file);
+      expect(config.port).toBe(9123);
+      expect(config.host).toBe("127.0.0.1");
+      expect(process.env.OCEAN1_TEST_ONLY_MARKER).toBeUndefined();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { parseEnv } from "node:util";
 import { z } from "zod";
 import { defaultCatPersona } from "./modules/chat/persona.js";
 
@@ -99,15 +101,55 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
-/** Reads an optional `.env` file into `env` without overriding what is already set. */
+/**
+ * Adds the variables of an optional `.env` file to a copy of `env`, without overriding what is
+ * already set there; `process.env` itself is left alone.
+ */
 function withDotEnv(env: NodeJS.ProcessEnv, dotEnvPath: string | undefined): NodeJS.ProcessEnv {
   if (!dotEnvPath) return env;
+  let text: string;
   try {
-    process.loadEnvFile(dotEnvPath);
+    text = readFileSync(dotEnvPath, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return env;
+    throw error;
   }
-  return env;
+  const fromFile = parseEnv(text);
+  const merged: NodeJS.ProcessEnv = { ...env };
+  for (const [name, value] of Object.entries(fromFile)) {
+    if (merged[name] === undefined || merged[name] === "") merged[name] = value;
+  }
+  return merged;
+}
+
+/** Values that must not be printed: a wrong secret is described by its length only. */
+const secretVariables = new Set(["OCEAN1_SECRET", "GRSAI_API_KEY", "JIMENG_API_KEY", "CHAT_API_KEY"]);
+const urlVariables = new Set(["DATABASE_URL", "SMTP_URL", "GRSAI_BASE_URL", "JIMENG_BASE_URL", "CHAT_BASE_URL"]);
+
+function shownValue(name: string, value: string | undefined): string {
+  if (value === undefined) return `${name} (unset)`;
+  if (secretVariables.has(name)) return `${name} (${value.length} characters)`;
+  if (urlVariables.has(name)) return `${name}=${JSON.stringify(value.replace(/\/\/([^/@]*)@/, "//***@"))}`;
+  return `${name}=${JSON.stringify(value)}`;
+}
+
+/** One English sentence per problem, the same whatever locale zod speaks elsewhere in the process. */
+function describeConfigIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case "invalid_type":
+      if (issue.expected === "int") return "must be a whole number";
+      return issue.expected === "number" ? "must be a number" : `must be a ${issue.expected}`;
+    case "too_small":
+      return issue.origin === "string" ? `must be at least ${issue.minimum} characters` : `must be at least ${issue.minimum}`;
+    case "too_big":
+      return issue.origin === "string" ? `must be at most ${issue.maximum} characters` : `must be at most ${issue.maximum}`;
+    case "invalid_value":
+      return `must be one of ${issue.values.map(String).join(", ")}`;
+    case "invalid_format":
+      return issue.format === "url" ? "must be a URL" : issue.message;
+    default:
+      return issue.message;
+  }
 }
 
 /** Unset and empty are the same for every variable: `PORT=` means the default. */
@@ -116,9 +158,13 @@ function dropEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotEnvPath: string | undefined = ".env"): Config {
-  const parsed = ZEnv.safeParse(dropEmpty(withDotEnv(env, dotEnvPath)));
+  const merged = dropEmpty(withDotEnv(env, dotEnvPath));
+  const parsed = ZEnv.safeParse(merged);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? "");
+      return `  ${shownValue(name, merged[name])}: ${describeConfigIssue(issue)}`;
+    });
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const e = parsed.data;

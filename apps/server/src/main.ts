@@ -1,9 +1,11 @@
 import type { Server } from "node:http";
 import { createApp } from "./app.js";
-import { ConfigError, loadConfig } from "./config.js";
+import { loadConfig } from "./config.js";
 import { migrateToLatest } from "./db/migrate.js";
 import { systemClock } from "./lib/clock.js";
+import { applyServerLimits } from "./http/server-limits.js";
 import { createLogger } from "./logger.js";
+import { isStartupFailure, StartupError } from "./startup-errors.js";
 import { createBackgroundWork } from "./background.js";
 import { backgroundJobs } from "./background-jobs.js";
 import { resolveProviders } from "./providers.js";
@@ -23,10 +25,19 @@ async function main(): Promise<void> {
   const deps = { ...runtime, config, logger, clock: systemClock, providers: resolveProviders(config) };
   const app = createApp(deps);
   const server: Server = app.listen(config.port, config.host);
-  await new Promise<void>((resolve, reject) => {
-    server.once("listening", resolve);
-    server.once("error", reject);
-  });
+  applyServerLimits(server);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("listening", resolve);
+      server.once("error", reject);
+    });
+  } catch (error) {
+    await runtime.close();
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+      throw new StartupError(`port ${config.port} is already in use on ${config.host} (is another server running? set PORT to choose another)`);
+    }
+    throw error;
+  }
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   console.log(`listening on http://${config.host}:${port}`);
@@ -59,10 +70,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-  } else {
-    console.error("ocean1 failed to start:", error);
-  }
+  console.error(isStartupFailure(error) ? error.message : error);
   process.exit(1);
 });

@@ -4,6 +4,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Config } from "./config.js";
 import { createDatabase, type Db } from "./db/database.js";
+import { assertDatabaseReachable } from "./db/reachable.js";
 import type { Logger } from "./logger.js";
 import { createOutboxMailer, createSmtpMailer, type Mailer } from "./mail/mailer.js";
 
@@ -44,8 +45,15 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
   const db = createDatabase({
     url: databaseUrl,
     poolSize: config.databasePoolSize,
-    onPoolError: (error) => logger.error({ err: error }, "idle database connection failed"),
+    onConnectionError: (error) => logger.error({ err: error }, "database connection lost; it is discarded and the pool reconnects"),
   });
+  try {
+    await assertDatabaseReachable(db, databaseUrl);
+  } catch (error) {
+    await db.destroy();
+    await stopEmbedded();
+    throw error;
+  }
 
   let mailer: Mailer;
   if (config.mail.smtpUrl) {

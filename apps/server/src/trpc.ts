@@ -38,7 +38,11 @@ const t = initTRPC
   .meta<OpenApiMeta>()
   .create({
     isDev: false,
-    errorFormatter: ({ shape, error }) => ({ ...shape, data: { ...shape.data, failure: toFailure(error) } }),
+    // The message is the failure's own, for people: never an internal one (`connect ECONNREFUSED …`).
+    errorFormatter: ({ shape, error }) => {
+      const failure = toFailure(error);
+      return { ...shape, message: failure.msg, data: { ...shape.data, field: failure.field, failure } };
+    },
   });
 
 export const router = t.router;
@@ -62,6 +66,8 @@ export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
     email && isUsableDeviceId(deviceId)
       ? await findActiveSession(deps.db, email, deviceId, { secret: deps.secret, idleDays: deps.config.sessionIdleDays, now: deps.clock.now() })
       : null;
+  // The frontend under server rendering sends `"server"`: it must log in from the browser.
+  if (deviceId !== undefined && !isUsableDeviceId(deviceId)) throw new AppError("INVALID_DEVICE");
   if (!user) throw new AppError("UNAUTHENTICATED");
   return next({ ctx: { user } });
 });

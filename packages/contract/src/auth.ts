@@ -18,7 +18,7 @@ export const ZLoginRequest = z.object({
   email: ZEmail,
   password: ZPassword,
   device_id: ZDeviceId,
-  version: z.string().trim().max(32).optional().meta({ example: "1.0.0" }),
+  version: z.string("客户端版本号格式不正确").trim().max(32, "客户端版本号不能超过 32 个字符").optional().meta({ example: "1.0.0" }),
 });
 export type LoginRequest = z.infer<typeof ZLoginRequest>;
 
@@ -34,7 +34,7 @@ export const ZRegisterRequest = z.object({
   email: ZEmail,
   password: ZNewPassword,
   nickname: ZNickname,
-  invite_code: ZSingleLineText.max(64).optional(),
+  invite_code: ZSingleLineText.max(64, "邀请码不能超过 64 个字符").optional(),
   verify_code: ZVerifyCode,
 });
 export type RegisterRequest = z.infer<typeof ZRegisterRequest>;

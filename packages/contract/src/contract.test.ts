@@ -71,7 +71,7 @@ describe("wrong shapes are refused", () => {
   const refused: [OperationName, unknown, string][] = [
     ["login", { email: "not-an-email", password: "x", device_id: "uuid-string" }, "email"],
     ["login", { email: "user@example.com", device_id: "uuid-string" }, "password"],
-    ["login", { email: "user@example.com", password: "x", device_id: "server" }, "device_id"],
+    ["login", { email: "user@example.com", password: "x" }, "device_id"],
     ["register", { email: "user@example.com", password: "short", nickname: "Billy", verify_code: "123456" }, "password"],
     ["register", { email: "user@example.com", password: "long enough", nickname: "", verify_code: "123456" }, "nickname"],
     ["register", { email: "user@example.com", password: "long enough", nickname: "x".repeat(33), verify_code: "123456" }, "nickname"],
@@ -120,5 +120,13 @@ describe("operations table", () => {
   });
   it("gives every error code a Chinese message", () => {
     for (const msg of Object.values(errorMessages)) expect(msg).toMatch(/[\u4e00-\u9fff]/);
+  });
+});
+
+describe("device ids", () => {
+  it('lets "server" and short ids through: the server refuses them with INVALID_DEVICE, not as malformed input', () => {
+    for (const device_id of ["server", "short", ""]) {
+      expect(operations.login.input.safeParse({ email: "user@example.com", password: "x", device_id }).success).toBe(true);
+    }
   });
 });

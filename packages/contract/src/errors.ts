@@ -2,7 +2,7 @@ import { z } from "zod";
 
 /**
  * Every handled failure has a stable machine-readable code and the Chinese message the
- * frontend shows. The server maps each code to its transport in one table (apps/server/src/errors.ts).
+ * frontend shows. The server maps each code to its transport in one table (apps/server/src/errors/transport.ts).
  */
 export const errorMessages = {
   VALIDATION: "请求参数无效",
@@ -21,13 +21,14 @@ export const errorMessages = {
   CODE_INVALID: "验证码错误或已失效",
   CODE_EXPIRED: "验证码已过期，请重新获取",
   CODE_LOCKED: "验证码错误次数过多，请重新获取",
-  INVALID_DEVICE: "设备标识无效，请刷新页面后重试",
+  INVALID_DEVICE: "设备标识无效，请在浏览器中打开页面后重新登录",
   INVITE_REQUIRED: "注册需要邀请码",
   INVITE_INVALID: "邀请码无效",
   INVITE_EXHAUSTED: "邀请码已达使用上限",
   INVITE_EXPIRED: "邀请码已过期",
   MAIL_FAILED: "邮件发送失败，请稍后再试",
   INSUFFICIENT_POINTS: "积分不足",
+  POINTS_LIMIT: "积分余额已达上限，无法再增加",
   CARD_INVALID: "卡密无效",
   CARD_USED: "卡密已被使用",
   CARD_EXPIRED: "卡密已过期",
@@ -49,6 +50,7 @@ export const ZFailureResponse = z
     status: z.literal("failed"),
     msg: z.string().meta({ description: "Chinese message shown to the user" }),
     code: ZErrorCode.meta({ description: "Stable machine-readable error code" }),
+    field: z.string().optional().meta({ description: "For VALIDATION: the input field at fault, e.g. `password` or `messages.0.content`" }),
   })
   .meta({ id: "FailureResponse" });
 export type FailureResponse = z.infer<typeof ZFailureResponse>;

@@ -8,29 +8,29 @@ export type TaskStatus = z.infer<typeof ZTaskStatus>;
 export const promptMaxLength = 4000;
 export const referenceUrlsMax = 8;
 
-const ZPrompt = ZFreeText.trim().min(1).max(promptMaxLength);
+const ZPrompt = ZFreeText.trim().min(1, "请填写提示词").max(promptMaxLength, `提示词不能超过 ${promptMaxLength} 个字符`);
 const ZHttpUrl = z
   .string()
   .trim()
-  .max(2048)
-  .pipe(z.url({ protocol: /^https?$/ }));
+  .max(2048, "图片链接不能超过 2048 个字符")
+  .pipe(z.url({ protocol: /^https?$/, error: "图片链接应为 http 或 https 网址" }));
 
 export const ZSoraCreateRequest = z.object({
-  model: z.string().trim().min(1).max(64).meta({ example: "sora-2" }),
+  model: z.string().trim().min(1, "请选择模型").max(64, "模型名称不能超过 64 个字符").meta({ example: "sora-2" }),
   prompt: ZPrompt.meta({ example: "A cat walking on the beach" }),
-  aspectRatio: z.string().trim().min(1).max(16).meta({ example: "16:9" }),
-  duration: z.number().int().min(1).max(60).meta({ example: 5 }),
-  size: z.string().trim().max(16).optional().meta({ example: "small" }),
+  aspectRatio: z.string().trim().min(1, "请选择画面比例").max(16, "画面比例不能超过 16 个字符").meta({ example: "16:9" }),
+  duration: z.number().int("时长应为整数秒").min(1, "时长需为 1–60 秒").max(60, "时长需为 1–60 秒").meta({ example: 5 }),
+  size: z.string().trim().max(16, "尺寸不能超过 16 个字符").optional().meta({ example: "small" }),
   url: ZHttpUrl.optional().meta({ description: "Reference image for image-to-video" }),
 });
 export type SoraCreateRequest = z.infer<typeof ZSoraCreateRequest>;
 
 export const ZBananaCreateRequest = z.object({
-  model: z.string().trim().min(1).max(64).meta({ example: "banana-v1" }),
+  model: z.string().trim().min(1, "请选择模型").max(64, "模型名称不能超过 64 个字符").meta({ example: "banana-v1" }),
   prompt: ZPrompt.meta({ example: "A sunset over mountains" }),
-  imageSize: z.string().trim().min(1).max(16).meta({ example: "1024x1024" }),
-  aspectRatio: z.string().trim().min(1).max(16).meta({ example: "1:1" }),
-  urls: z.array(ZHttpUrl).max(referenceUrlsMax).optional(),
+  imageSize: z.string().trim().min(1, "请选择图片尺寸").max(16, "图片尺寸不能超过 16 个字符").meta({ example: "1024x1024" }),
+  aspectRatio: z.string().trim().min(1, "请选择画面比例").max(16, "画面比例不能超过 16 个字符").meta({ example: "1:1" }),
+  urls: z.array(ZHttpUrl).max(referenceUrlsMax, `参考图片最多 ${referenceUrlsMax} 张`).optional(),
 });
 export type BananaCreateRequest = z.infer<typeof ZBananaCreateRequest>;
 
@@ -55,7 +55,7 @@ export const ZCreateTaskResponse = z
 export type CreateTaskResponse = z.infer<typeof ZCreateTaskResponse>;
 
 export const ZQueryResultRequest = z.object({
-  id: z.string().trim().min(1).max(64).meta({ example: "task-id-string" }),
+  id: z.string().trim().min(1, "请提供任务编号").max(64, "任务编号不能超过 64 个字符").meta({ example: "task-id-string" }),
 });
 export type QueryResultRequest = z.infer<typeof ZQueryResultRequest>;
 
@@ -81,13 +81,13 @@ export type QueryResultResponse = z.infer<typeof ZQueryResultResponse>;
 /** Jimeng payloads are flexible: at least a prompt, other keys pass through. */
 export const ZJimengVideoCreateRequest = z.looseObject({
   prompt: ZPrompt,
-  model: z.string().trim().max(64).optional(),
+  model: z.string().trim().max(64, "模型名称不能超过 64 个字符").optional(),
 });
 export type JimengVideoCreateRequest = z.infer<typeof ZJimengVideoCreateRequest>;
 
 export const ZJimengImageCreateRequest = z.looseObject({
   prompt: ZPrompt,
-  model: z.string().trim().max(64).optional(),
+  model: z.string().trim().max(64, "模型名称不能超过 64 个字符").optional(),
 });
 export type JimengImageCreateRequest = z.infer<typeof ZJimengImageCreateRequest>;
 

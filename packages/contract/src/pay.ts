@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { ZEmail } from "./common.js";
+import { fieldError, ZEmail } from "./common.js";
 
 export const ZRedeemCardRequest = z.object({
   email: ZEmail,
-  card_key: z.string().max(64).meta({ example: "K7QM-4XZP-9HTR" }),
+  card_key: z.string(fieldError("请填写卡密", "卡密格式不正确")).max(64, "卡密不能超过 64 个字符").meta({ example: "K7QM-4XZP-9HTR" }),
 });
 export type RedeemCardRequest = z.infer<typeof ZRedeemCardRequest>;
 

@@ -1,10 +1,11 @@
 import { parseArgs } from "node:util";
-import { ConfigError, loadConfig } from "../config.js";
+import { loadConfig } from "../config.js";
 import { AppError } from "../errors/app-error.js";
 import { systemClock } from "../lib/clock.js";
 import { createLogger } from "../logger.js";
 import { resolveProviders } from "../providers.js";
 import { openRuntime } from "../runtime.js";
+import { isStartupFailure } from "../startup-errors.js";
 import { commands, type Command, type CommandContext } from "./commands.js";
 import { toJson, UsageError } from "./output.js";
 
@@ -65,15 +66,18 @@ async function main(argv: string[]): Promise<number> {
   const args = parsed.positionals.slice(command.name.split(" ").length);
 
   let config;
+  let runtime;
+  let logger;
   try {
     config = loadConfig();
+    // Logs go to stderr, errors only unless LOG_LEVEL asks for more: stdout carries only the answer.
+    logger = createLogger(["debug", "trace"].includes(config.logLevel) ? config.logLevel : "error", process.stderr);
+    runtime = await openRuntime(config, logger);
   } catch (error) {
-    if (error instanceof ConfigError) return fail(error.message);
+    // The same line and exit code as the server's start-up.
+    if (isStartupFailure(error)) return fail(error.message, 1);
     throw error;
   }
-  // Logs go to stderr, errors only unless LOG_LEVEL asks for more: stdout carries only the answer.
-  const logger = createLogger(["debug", "trace"].includes(config.logLevel) ? config.logLevel : "error", process.stderr);
-  const runtime = await openRuntime(config, logger);
   try {
     const result = await command.run({ deps: { ...runtime, config, logger, clock: systemClock, providers: resolveProviders(config) }, args, options: parsed.values as CommandContext["options"], json });
     console.log(json ? toJson(result.json) : result.text);

@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect } from "kysely";
+import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from "kysely";
 import pg from "pg";
 import type { Database } from "./schema.js";
 
@@ -17,14 +17,67 @@ const types = {
   },
 };
 
+/** Every statement of the app is short: one limit keeps a stalled database inside the clients' budgets (8 s for a heartbeat). */
+export const defaultQueryTimeoutMs = 4_000;
+
 export interface DatabaseOptions {
   url: string;
   poolSize?: number;
-  onPoolError?: (error: Error) => void;
+  /** Server-side statement limit and client-side wait for an answer or a connection; 0 means none (migrations). */
+  queryTimeoutMs?: number;
+  /** A connection that PostgreSQL ends (restart, pg_terminate_backend, network): logged, then discarded. */
+  onConnectionError?: (error: Error) => void;
 }
 
-export function createDatabase({ url, poolSize = 20, onPoolError }: DatabaseOptions): Db {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, types, connectionTimeoutMillis: 10_000 });
-  if (onPoolError) pool.on("error", onPoolError);
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+/**
+ * node-postgres emits `error` on a client that PostgreSQL disconnects; a checked-out client has no
+ * listener of the pool's, and an unheard `error` event kills the process (node-postgres #2439).
+ * Every client gets a listener of its own for its whole life. A query that the client gave up
+ * waiting for (`query_timeout`) still occupies its connection, so that connection is destroyed on
+ * release instead of going back to the pool.
+ */
+const clientTimeoutMessage = "Query read timeout";
+
+function resilientPool(pool: pg.Pool): PostgresPool {
+  return {
+    async connect(): Promise<PostgresPoolClient> {
+      const client = await pool.connect();
+      let broken = false;
+      return {
+        query: ((...args: Parameters<pg.PoolClient["query"]>) => {
+          const result = (client.query as (...a: unknown[]) => unknown)(...args);
+          if (result instanceof Promise) {
+            return result.catch((error: unknown) => {
+              if (error instanceof Error && error.message === clientTimeoutMessage) broken = true;
+              throw error;
+            });
+          }
+          return result;
+        }) as PostgresPoolClient["query"],
+        release(destroy?: boolean) {
+          client.release(destroy || broken);
+        },
+      };
+    },
+    end: () => pool.end(),
+    options: pool.options,
+  };
+}
+
+export function createDatabase({ url, poolSize = 20, queryTimeoutMs = defaultQueryTimeoutMs, onConnectionError = () => {} }: DatabaseOptions): Db {
+  const limits =
+    queryTimeoutMs > 0
+      ? {
+          statement_timeout: queryTimeoutMs,
+          lock_timeout: queryTimeoutMs,
+          idle_in_transaction_session_timeout: 4 * queryTimeoutMs,
+          // The server cancels a slow statement itself; the client stops waiting a little later, for a stalled server.
+          query_timeout: queryTimeoutMs + 1_000,
+          connectionTimeoutMillis: queryTimeoutMs,
+        }
+      : { connectionTimeoutMillis: 30_000 };
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types, keepAlive: true, keepAliveInitialDelayMillis: 10_000, ...limits });
+  pool.on("connect", (client) => client.on("error", onConnectionError));
+  pool.on("error", () => {}); // already reported by the client's own listener above
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: resilientPool(pool) }) });
 }

@@ -1,5 +1,5 @@
 import type { LedgerType } from "@ocean1/contract";
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+import type { ColumnType, Generated, Selectable } from "kysely";
 
 /** A timestamp the database fills in; readable as a Date, writable as a Date. */
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
@@ -116,8 +116,6 @@ export interface Database {
 }
 
 export type User = Selectable<UsersTable>;
-export type NewUser = Insertable<UsersTable>;
-export type UserUpdate = Updateable<UsersTable>;
 export type LedgerRow = Selectable<LedgerTable>;
 export type CardKey = Selectable<CardKeysTable>;
 export type InviteCode = Selectable<InviteCodesTable>;

@@ -4,6 +4,7 @@ import { logFailure } from "./failures.js";
 
 const bodyParserCodes: Record<string, ErrorCode> = {
   "entity.parse.failed": "MALFORMED_JSON",
+  "entity.too.deep": "MALFORMED_JSON",
   "entity.too.large": "PAYLOAD_TOO_LARGE",
   "encoding.unsupported": "UNSUPPORTED_MEDIA_TYPE",
   "charset.unsupported": "UNSUPPORTED_MEDIA_TYPE",
@@ -18,8 +19,9 @@ function send(req: Request, res: Response, httpStatus: number, body: FailureResp
   res.status(req.path.startsWith("/api/") ? 200 : httpStatus).json(body);
 }
 
-export function notFound(req: Request, res: Response): void {
-  send(req, res, 404, failure("NOT_FOUND"));
+/** A path that is no documented operation is no outcome of one: HTTP 404 even under `/api`, so a caller's typo shows at once. */
+export function notFound(_req: Request, res: Response): void {
+  res.status(404).json(failure("NOT_FOUND"));
 }
 
 /** Errors raised before a procedure runs (the JSON body parser) and anything unexpected. */
@@ -32,5 +34,7 @@ export function errorHandler(error: unknown, req: Request, res: Response, next: 
   const code = knownCode ?? (clientError ? "MALFORMED_JSON" : undefined);
   const body = failure(code ?? "INTERNAL");
   logFailure(res, error, body);
-  send(req, res, code ? (typeof status === "number" ? status : 400) : 500, body);
+  // body-parser reports a refusal of `verify` (too deep) as 403; it is bad input like any malformed body.
+  const httpStatus = type === "entity.too.deep" || typeof status !== "number" ? 400 : status;
+  send(req, res, code ? httpStatus : 500, body);
 }

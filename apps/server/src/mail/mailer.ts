@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import nodemailer from "nodemailer";
@@ -36,7 +37,9 @@ export function createOutboxMailer(outboxDir: string, logger: Logger): Mailer {
     async send(message) {
       await mkdir(outboxDir, { recursive: true });
       const stamp = new Date().toISOString().replace(/[:.]/g, "-");
-      const file = path.join(outboxDir, `${stamp}-${++sequence}-${message.to.replace(/[^a-z0-9@._-]/gi, "_")}.txt`);
+      // Named by time and a hash of the address: any valid address (up to 254 characters) fits in a file name.
+      const recipient = createHash("sha256").update(message.to).digest("hex").slice(0, 12);
+      const file = path.join(outboxDir, `${stamp}-${++sequence}-${recipient}.txt`);
       await writeFile(file, `To: ${message.to}\nSubject: ${message.subject}\n\n${message.text}\n`);
       logger.info({ mail: { to: message.to, subject: message.subject, file }, text: message.text }, "mail kept in the outbox (SMTP_URL unset)");
     },

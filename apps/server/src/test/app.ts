@@ -2,9 +2,10 @@ import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { createApp } from "../app.js";
 import { loadConfig, type Config } from "../config.js";
+import { applyServerLimits } from "../http/server-limits.js";
 import type { AppDeps } from "../deps.js";
 import type { Clock } from "../lib/clock.js";
-import { createLogger } from "../logger.js";
+import { createLogger, type Logger } from "../logger.js";
 import { createSmtpMailer } from "../mail/mailer.js";
 import { resolveProviders } from "../providers.js";
 import { createTestDatabase, type TestDatabase } from "./database.js";
@@ -44,11 +45,18 @@ export interface TestApp {
 }
 
 /**
- * The real app over HTTP on 127.0.0.1, on a database of its own, sending mail to a real SMTP
+ * The real app over HTTP on 127.0.0.1, on a database of its own (or the one given), sending mail to a real SMTP
  * server. `env` sets configuration variables as an operator would.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+export interface TestAppOptions {
+  /** Run on this database instead of a fresh copy of the template. */
+  database?: TestDatabase;
+  /** Where the app logs (a test that reads the log), instead of TEST_LOG_LEVEL's stdout logger. */
+  logger?: Logger;
+}
+
+export async function startTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
+  const database = options.database ?? (await createTestDatabase());
   const smtp = await startTestSmtp();
   const config = testConfig({ SMTP_URL: smtp.url, ...env });
   const clock = new TestClock();
@@ -57,11 +65,12 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     config,
     secret: "test-secret-test-secret-test-secret-0123",
     mailer: createSmtpMailer(smtp.url, config.mail.from),
-    logger: createLogger(process.env.TEST_LOG_LEVEL ?? "silent"),
+    logger: options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? "silent"),
     clock,
     providers: resolveProviders(config),
   };
   const server: Server = createApp(deps).listen(0, "127.0.0.1");
+  applyServerLimits(server);
   await new Promise<void>((resolve) => server.once("listening", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 

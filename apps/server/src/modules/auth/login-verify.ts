@@ -3,7 +3,7 @@ import type { AppDeps } from "../../deps.js";
 import { AppError } from "../../errors/app-error.js";
 import { withVerifiedCode } from "./codes.js";
 import { findAccountByEmail } from "./queries.js";
-import { hashDeviceId } from "./sessions.js";
+import { hashDeviceId, isUsableDeviceId } from "./sessions.js";
 import { signIn } from "./sign-in.js";
 
 /**
@@ -11,6 +11,7 @@ import { signIn } from "./sign-in.js";
  * carries no password, so a general code (send_code) must never do.
  */
 export async function verifyLogin(deps: AppDeps, input: LoginVerifyRequest): Promise<LoginVerifyResponse> {
+  if (!isUsableDeviceId(input.device_id)) throw new AppError("INVALID_DEVICE");
   const now = deps.clock.now();
   const deviceHash = hashDeviceId(deps.secret, input.device_id);
   const data = await withVerifiedCode(deps, { email: input.email, code: input.code, purpose: "login", deviceHash, now }, async (trx) => {

@@ -122,12 +122,18 @@ describe("login", () => {
     expect((await heartbeat(app, account.email, newDevice)).body).toEqual({ status: "rejected" });
   });
 
-  it("refuses a device_id of 'server' or shorter than 8 characters with VALIDATION naming it", async () => {
+  it("refuses a device_id of 'server' or shorter than 8 characters with INVALID_DEVICE, asking for the browser", async () => {
     const account = await signUp(app);
     for (const deviceId of ["server", "1234567", ""]) {
       const res = await app.post("/api/auth/login", { email: account.email, password: account.password, device_id: deviceId, version: "1.0.0" });
-      expect(res).toEqual({ status: 200, body: { status: "failed", code: "VALIDATION", msg: expect.stringContaining("device_id") } });
+      expect(res).toEqual({ status: 200, body: { status: "failed", code: "INVALID_DEVICE", msg: expect.stringContaining("浏览器") } });
     }
+  });
+
+  it("refuses a missing device_id with VALIDATION naming the field", async () => {
+    const account = await signUp(app);
+    const res = await app.post("/api/auth/login", { email: account.email, password: account.password, version: "1.0.0" });
+    expect(res).toEqual({ status: 200, body: { status: "failed", code: "VALIDATION", field: "device_id", msg: "缺少设备标识，请在浏览器中登录" } });
   });
 
   it("accepts any version, or none, while MIN_CLIENT_VERSION is unset", async () => {

@@ -17,12 +17,14 @@ import { signIn } from "./sign-in.js";
  */
 export async function logIn(deps: AppDeps, input: LoginRequest, client: ClientInfo): Promise<LoginResponse> {
   assertSupportedClient(deps.config.minClientVersion, input.version);
+  // Before any password work: a page rendered on the server (`"server"`) cannot sign in at all.
+  if (!isUsableDeviceId(input.device_id)) throw new AppError("INVALID_DEVICE");
   const now = deps.clock.now();
   const account = await findAccountByEmail(deps.db, input.email);
-  const deviceHash = isUsableDeviceId(input.device_id) ? hashDeviceId(deps.secret, input.device_id) : null;
+  const deviceHash = hashDeviceId(deps.secret, input.device_id);
   // Looked up for an unknown email too (user id 0 exists nowhere): the same queries either way, so
   // timing does not tell whether an email is registered.
-  const trustedRow = deviceHash !== null && (await isTrustedDevice(deps.db, account?.id ?? 0, deviceHash));
+  const trustedRow = await isTrustedDevice(deps.db, account?.id ?? 0, deviceHash);
   const trusted = account !== undefined && trustedRow;
   const failureLimits = loginFailureLimits(input.email, client.ip, trusted);
   // Every attempt takes a failure slot first and gives it back when the password is right, so a
@@ -33,7 +35,6 @@ export async function logIn(deps: AppDeps, input: LoginRequest, client: ClientIn
   if (!account || !passwordMatches) throw new AppError("WRONG_PASSWORD");
   await releaseHit(deps.db, failureLimits, now);
   if (account.disabled_at) throw new AppError("ACCOUNT_DISABLED");
-  if (deviceHash === null) throw new AppError("INVALID_DEVICE");
 
   if (trusted) {
     const data = await deps.db.transaction().execute((trx) => signIn(trx, account.id, deviceHash, now));

@@ -25,7 +25,9 @@ function inviteCodeUnderPolicy(policy: Config["invitePolicy"], inviteCode: strin
 export async function register(deps: AppDeps, input: RegisterRequest, client: ClientInfo): Promise<RegisterResponse> {
   const { config } = deps;
   const inviteCode = inviteCodeUnderPolicy(config.invitePolicy, input.invite_code);
-  const deviceHash = isUsableDeviceId(client.deviceId) ? hashDeviceId(deps.secret, client.deviceId) : null;
+  // No header (a script) registers without a trusted device; `"server"` or a short id is a page rendered on the server.
+  if (client.deviceId !== undefined && !isUsableDeviceId(client.deviceId)) throw new AppError("INVALID_DEVICE");
+  const deviceHash = client.deviceId !== undefined ? hashDeviceId(deps.secret, client.deviceId) : null;
   const now = deps.clock.now();
   await withVerifiedCode(deps, { email: input.email, code: input.verify_code, purpose: "general", now }, async (trx) => {
     // Hashed only once the code is proven, so requests without a valid code cost no KDF work; the

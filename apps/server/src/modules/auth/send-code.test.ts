@@ -95,6 +95,6 @@ describe("send_code", () => {
 
   it("refuses a malformed email with VALIDATION naming the field", async () => {
     const res = await sendCode("not an email");
-    expect(res).toEqual({ status: 200, body: { status: "failed", code: "VALIDATION", msg: expect.stringContaining("email") } });
+    expect(res).toEqual({ status: 200, body: { status: "failed", code: "VALIDATION", field: "email", msg: "邮箱格式不正确" } });
   });
 });

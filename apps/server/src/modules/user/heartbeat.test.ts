@@ -63,7 +63,7 @@ describe("heartbeat", () => {
     const account = await signedIn();
     for (const body of [{}, { email: "not an email" }]) {
       const res = await app.post("/api/user/heartbeat", body, { "x-user-email": account.email, "x-device-id": account.deviceId });
-      expect(res).toEqual({ status: 200, body: { status: "failed", code: "VALIDATION", msg: expect.stringContaining("email") } });
+      expect(res).toEqual({ status: 200, body: { status: "failed", code: "VALIDATION", field: "email", msg: expect.stringContaining("邮箱") } });
     }
   });
 

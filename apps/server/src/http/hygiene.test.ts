@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApp, type TestApp } from "../test/app.js";
+import { createTestUser } from "../test/fixtures.js";
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(() => app.close());
+
+function nested(depth: number): string {
+  return `{"email":${"[".repeat(depth)}${"]".repeat(depth)}}`;
+}
+
+describe("HTTP hygiene", () => {
+  it("sends the usual security headers on API answers and on /docs", async () => {
+    for (const path of ["/healthz", "/api/auth/send_code", "/docs"]) {
+      const res = await fetch(`${app.url}${path}`);
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(res.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+      expect(res.headers.get("referrer-policy")).toBe("no-referrer");
+      expect(res.headers.get("content-security-policy")).toContain("default-src 'self'");
+      expect(res.headers.get("cross-origin-resource-policy")).toBe("cross-origin");
+    }
+  });
+
+  it("keeps /docs working within its CSP: only local scripts, its styles allowed", async () => {
+    const res = await fetch(`${app.url}/docs`);
+    const csp = res.headers.get("content-security-policy") ?? "";
+    expect(csp).toMatch(/script-src 'self'/);
+    expect(csp).toMatch(/style-src 'self' https: 'unsafe-inline'/);
+    const html = await res.text();
+    for (const asset of html.match(/(?:src|href)="([^"]+)"/g) ?? []) {
+      const url = asset.replace(/^(?:src|href)="|"$/g, "");
+      expect(url.startsWith("/")).toBe(true);
+      expect((await fetch(`${app.url}${url}`)).status).toBe(200);
+    }
+  });
+
+  it("answers a path under /api that is no documented operation with HTTP 404 and the failure body", async () => {
+    for (const res of [await app.post("/api/auth/logn", {}), await app.get("/api/nothing/here"), await app.get("/api/auth/login")]) {
+      expect(res).toEqual({ status: 404, body: { status: "failed", code: "NOT_FOUND", msg: "接口不存在" } });
+    }
+  });
+
+  it("refuses JSON nested 5,000 deep as malformed input on /api, with HTTP 200", async () => {
+    const res = await app.post("/api/auth/send_code", nested(5_000));
+    expect(res).toEqual({ status: 200, body: { status: "failed", code: "MALFORMED_JSON", msg: expect.stringMatching(/[\u4e00-\u9fff]/) } });
+  });
+
+  it("refuses JSON nested 5,000 deep as malformed input on /trpc", async () => {
+    const res = await app.post("/trpc/sendCode", nested(5_000));
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body)).toContain("MALFORMED_JSON");
+    const query = await app.get(`/trpc/getHistory?input=${encodeURIComponent(`{"limit":${"[".repeat(5_000)}${"]".repeat(5_000)}}`)}`);
+    expect(query.status).toBeLessThan(500);
+    expect(JSON.stringify(query.body)).not.toContain("INTERNAL");
+  });
+
+  it("refuses a tRPC batch over 20 calls with a clear failure, and runs one of 20", async () => {
+    const user = await createTestUser(app.deps);
+    // The inputs of 1,000 calls would not fit in a URL; the size is refused before any input is read.
+    const batch = (n: number) => {
+      const input = n <= 20 ? `&input=${encodeURIComponent(JSON.stringify(Object.fromEntries(Array.from({ length: n }, (_, i) => [i, {}]))))}` : "";
+      return fetch(`${app.url}/trpc/${Array.from({ length: n }, () => "getHistory").join(",")}?batch=1${input}`, { headers: user.headers });
+    };
+    const big = await batch(1_000);
+    expect(big.status).toBe(400);
+    const body = (await big.json()) as any;
+    const error = Array.isArray(body) ? body[0].error : body.error;
+    expect(error.message).toBe("一次批量调用最多 20 个操作");
+    expect(error.data.failure).toMatchObject({ code: "VALIDATION" });
+    const ok = await batch(20);
+    expect(ok.status).toBe(200);
+    expect(((await ok.json()) as unknown[]).length).toBe(20);
+  });
+});
