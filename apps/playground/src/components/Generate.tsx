@@ -14,6 +14,7 @@ export function Generate({ onTaskSettled }: { onTaskSettled: () => void }) {
   const [sora, setSora] = useState<TaskProgress>();
   const [banana, setBanana] = useState<TaskProgress>();
   const [jimeng, setJimeng] = useState<TaskProgress>();
+  const [jimengKind, setJimengKind] = useState<"image" | "video">("image");
   const soraAction = useAction<CreateTaskResult>();
   const bananaAction = useAction<CreateTaskResult>();
   const jimengAction = useAction<JimengCreateResult>();
@@ -60,14 +61,28 @@ export function Generate({ onTaskSettled }: { onTaskSettled: () => void }) {
       <label>
         参考图（可选） <input data-testid="jimeng-file" type="file" accept="image/*" onChange={(e) => setFile(e.target.files?.[0])} />
       </label>
-      <button data-testid="jimeng-image-create" disabled={jimengAction.busy} onClick={() => void jimengAction.run(() => jimengImageCreate({ prompt, ratio: "1:1" }, file)).then((answer) => follow(answer, setJimeng))}>
-        即梦图片
+      <button
+        data-testid="jimeng-image-create"
+        disabled={jimengAction.busy}
+        onClick={() => {
+          setJimengKind("image");
+          void jimengAction.run(() => jimengImageCreate({ prompt, ratio: "1:1" }, file)).then((answer) => follow(answer, setJimeng));
+        }}
+      >
+        即梦图片（可带参考图）
       </button>
-      <button data-testid="jimeng-video-create" disabled={jimengAction.busy} onClick={() => void jimengAction.run(() => jimengVideoCreate({ prompt, ratio: "16:9" })).then((answer) => follow(answer, setJimeng))}>
+      <button
+        data-testid="jimeng-video-create"
+        disabled={jimengAction.busy}
+        onClick={() => {
+          setJimengKind("video");
+          void jimengAction.run(() => jimengVideoCreate({ prompt, ratio: "16:9" })).then((answer) => follow(answer, setJimeng));
+        }}
+      >
         即梦视频
       </button>
       <Answer state={jimengAction} testId="jimeng-answer" />
-      <TaskView task={jimeng} kind={jimeng?.result_url?.match(/\.(mp4|webm|mov)(\?|$)/) ? "video" : "image"} testId="jimeng-task" />
+      <TaskView task={jimeng} kind={jimengKind} testId="jimeng-task" />
     </section>
   );
 }
