@@ -8,6 +8,7 @@ import { createLogger } from "./logger.js";
 import { isStartupFailure, StartupError } from "./startup-errors.js";
 import { createBackgroundWork } from "./background.js";
 import { backgroundJobs } from "./background-jobs.js";
+import { createGeneration } from "./modules/generation/generation.js";
 import { resolveProviders } from "./providers.js";
 import { openRuntime } from "./runtime.js";
 import { serverVersion } from "./version.js";
@@ -22,7 +23,18 @@ async function main(): Promise<void> {
   const applied = await migrateToLatest(runtime.db);
   if (applied.length > 0) logger.info({ migrations: applied }, "migrations applied");
 
-  const deps = { ...runtime, config, logger, clock: systemClock, providers: resolveProviders(config) };
+  let simulatorUrl: string | undefined;
+  let stopSimulator = async () => {};
+  if (config.providers.simulator) {
+    // Loaded only when used: production never loads it.
+    const { startSimulator } = await import("./simulator/app.js");
+    const simulator = await startSimulator();
+    simulatorUrl = simulator.url;
+    stopSimulator = () => simulator.close();
+    logger.warn({ url: simulator.url }, "OCEAN1_SIMULATOR=1: providers that are not configured use the built-in upstream simulator");
+  }
+  const core = { ...runtime, config, logger, clock: systemClock, providers: resolveProviders(config, simulatorUrl) };
+  const deps = { ...core, generation: createGeneration(core) };
   const app = createApp(deps);
   const server: Server = app.listen(config.port, config.host);
   applyServerLimits(server);
@@ -53,11 +65,14 @@ async function main(): Promise<void> {
     logger.info({ signal }, "shutting down: no new connections, finishing in-flight requests");
     const forceClose = setTimeout(() => server.closeAllConnections(), shutdownGraceMs);
     forceClose.unref();
+    // Held create requests are answered now with their task's state; the tasks go on after the restart.
+    await deps.generation.shutdown();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections();
     });
     await background.stop();
+    await stopSimulator();
     await runtime.close();
     logger.info("stopped");
     process.exit(0);

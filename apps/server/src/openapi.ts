@@ -1,5 +1,6 @@
 import { ZFailureResponse, authHeaders } from "@ocean1/contract";
 import { generateOpenApiDocument, type OpenAPIObject } from "trpc-to-openapi";
+import { describeHeldAnswers } from "./modules/generation/openapi.js";
 import type { AppRouter } from "./router.js";
 
 const description = `Ocean1 API. Every handled failure answers HTTP 200 with \`{status:"failed", msg, code}\`
@@ -33,5 +34,6 @@ export function buildOpenApiDocument(router: AppRouter, version: string): OpenAP
       if (operation.security) operation.security = [{ userEmail: [], deviceId: [] }];
     }
   }
+  describeHeldAnswers(document.paths ?? {});
   return document;
 }

@@ -14,6 +14,7 @@ import { hashPassword } from "../lib/passwords.js";
 import { createLogger } from "../logger.js";
 import { createOutboxMailer } from "../mail/mailer.js";
 import { findActiveSession, hashDeviceId } from "../modules/auth/sessions.js";
+import { createGeneration } from "../modules/generation/generation.js";
 import { describeLoad, runLoad, type LoadResult } from "./load.js";
 
 /**
@@ -53,7 +54,8 @@ async function main(): Promise<void> {
   const config = loadConfig({ LOG_LEVEL: "silent", DAILY_REWARD_POINTS: "5" }, undefined);
   const logger = createLogger("silent");
   const secret = randomBytes(32).toString("hex");
-  const deps = { db, config, secret, logger, clock: systemClock, mailer: createOutboxMailer(path.join(workDir, "outbox"), logger), providers: {} };
+  const core = { db, config, secret, logger, clock: systemClock, mailer: createOutboxMailer(path.join(workDir, "outbox"), logger), providers: {} };
+  const deps = { ...core, generation: createGeneration(core) };
 
   const passwordHash = await hashPassword("bench password");
   for (let from = 0; from < users; from += 1000) {

@@ -3,6 +3,7 @@ import { loadConfig } from "../config.js";
 import { AppError } from "../errors/app-error.js";
 import { systemClock } from "../lib/clock.js";
 import { createLogger } from "../logger.js";
+import { createGeneration } from "../modules/generation/generation.js";
 import { resolveProviders } from "../providers.js";
 import { openRuntime } from "../runtime.js";
 import { isStartupFailure } from "../startup-errors.js";
@@ -79,7 +80,9 @@ async function main(argv: string[]): Promise<number> {
     throw error;
   }
   try {
-    const result = await command.run({ deps: { ...runtime, config, logger, clock: systemClock, providers: resolveProviders(config) }, args, options: parsed.values as CommandContext["options"], json });
+    const core = { ...runtime, config, logger, clock: systemClock, providers: resolveProviders(config) };
+    const deps = { ...core, generation: createGeneration(core) };
+    const result = await command.run({ deps, args, options: parsed.values as CommandContext["options"], json });
     console.log(json ? toJson(result.json) : result.text);
     return result.exitCode ?? 0;
   } catch (error) {
