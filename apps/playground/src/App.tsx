@@ -5,6 +5,7 @@ import { Chat } from "./components/Chat";
 import { Generate } from "./components/Generate";
 import { Login } from "./components/Login";
 import { SignUp } from "./components/SignUp";
+import { Tasks } from "./components/Tasks";
 
 /** The frontend sends a heartbeat every 30 s; `rejected` means another device logged in. */
 const heartbeatIntervalMs = 30_000;
@@ -49,6 +50,7 @@ export function App({ apiBase }: { apiBase: string }) {
         <>
           <Account email={email} refreshKey={refreshKey} onKicked={() => signOut(true)} />
           <Generate onTaskSettled={() => setRefreshKey((key) => key + 1)} />
+          <Tasks refreshKey={refreshKey} />
           <Chat onAnswered={() => setRefreshKey((key) => key + 1)} />
         </>
       ) : (

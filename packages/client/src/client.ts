@@ -1,4 +1,4 @@
-import { operations, type ChatMessage, type GetHistoryRequest, type JimengImageCreateRequest, type JimengVideoCreateRequest } from "@ocean1/contract";
+import { operations, type ChatMessage, type GetHistoryRequest, type JimengImageCreateRequest, type JimengVideoCreateRequest, type ListTasksRequest } from "@ocean1/contract";
 import { createRest } from "./rest.js";
 import { browserStorage, createSession } from "./session.js";
 import { sleep, withTimeout } from "./timeout.js";
@@ -11,6 +11,7 @@ import type {
   HistoryResponse,
   JimengCreateResult,
   KeyValueStorage,
+  ListTasksResult,
   LoginResponse,
   MessageResponse,
   QueryResultResult,
@@ -122,8 +123,13 @@ export function createOcean1Client(options: Ocean1ClientOptions) {
       return (await answer) as CreateTaskResult;
     },
 
-    async queryResult(taskId: string): Promise<QueryResultResult> {
-      return (await rest.postJson("queryResult", { id: taskId })) as QueryResultResult;
+    queryResult(taskId: string): Promise<QueryResultResult> {
+      return withTimeout("queryResult", timeoutOf("queryResult"), (signal) => answerOf(trpc.queryResult.mutate({ id: taskId }, { signal })));
+    },
+
+    /** Beyond api.ts: the user's own tasks, newest first (a task whose create answer was lost is still here); optional `{limit, before}`. */
+    listTasks(page: ListTasksRequest = {}): Promise<ListTasksResult> {
+      return withTimeout("listTasks", timeoutOf("listTasks"), (signal) => answerOf(trpc.listTasks.query(page, { signal })));
     },
 
     async jimengVideoCreate(payload: JimengVideoCreateRequest): Promise<JimengCreateResult> {

@@ -3,7 +3,7 @@
  * The top-level functions have api.ts's names, parameters and results; handled failures are
  * returned as `{status:"failed", msg, code}`, and only a timeout or a network error throws.
  */
-import type { ChatMessage, GetHistoryRequest, JimengImageCreateRequest, JimengVideoCreateRequest } from "@ocean1/contract";
+import type { ChatMessage, GetHistoryRequest, JimengImageCreateRequest, JimengVideoCreateRequest, ListTasksRequest } from "@ocean1/contract";
 import type { CreateTaskOptions, WatchTaskOptions } from "./client.js";
 import { defaultClient } from "./default-client.js";
 import type { TaskProgress } from "./types.js";
@@ -44,6 +44,9 @@ export const catChat = (messages: ChatMessage[]) => defaultClient().catChat(mess
 /** Beyond api.ts: polls `queryResult` until the task is completed or failed, calling `onProgress` on each change. */
 export const watchTask = (taskId: string, onProgress?: (progress: TaskProgress) => void, options?: WatchTaskOptions) =>
   defaultClient().watchTask(taskId, onProgress, options);
+/** Beyond api.ts: `GET /api/user/tasks`, the user's own tasks, newest first; optional `{limit, before}` (a task id). */
+export const listTasks = (page?: ListTasksRequest) => defaultClient().listTasks(page);
+
 /** Beyond api.ts: the device id sent as `x-device-id`, and the email of the stored login (or null). */
 export const deviceId = (): string => defaultClient().deviceId();
 export const currentEmail = (): string | null => defaultClient().currentEmail();
@@ -59,6 +62,7 @@ export type {
   ChatMessage,
   GetHistoryRequest,
   HistoryRecord,
+  ListTasksRequest,
   JimengImageCreateRequest,
   JimengVideoCreateRequest,
   SoraCreateRequest,

@@ -27,6 +27,7 @@ const calls: Array<[keyof typeof operations, (client: Ocean1Client) => Promise<u
   ["soraCreate", (c) => c.soraCreate("a cat", "sora-2", "16:9", 10)],
   ["bananaCreate", (c) => c.bananaCreate("a cat", "nano-banana", "1024x1024", "1:1")],
   ["queryResult", (c) => c.queryResult("task-1")],
+  ["listTasks", (c) => c.listTasks()],
   ["jimengVideoCreate", (c) => c.jimengVideoCreate({ prompt: "a cat" })],
   ["jimengImageCreate", (c) => c.jimengImageCreate({ prompt: "a cat" })],
   ["catChat", (c) => c.catChat([{ role: "user", content: "喵" }])],

@@ -8,6 +8,7 @@ import type {
   GetHistoryResponse,
   HeartbeatResponse as ContractHeartbeatResponse,
   JimengCreateResponse,
+  ListTasksResponse,
   LoginResponse as ContractLoginResponse,
   QueryResultResponse,
   RedeemCardResponse as ContractRedeemCardResponse,
@@ -50,10 +51,13 @@ export type QueryResultResult = Result<QueryResultResponse>;
 /** Jimeng: answers at once with the pending task. */
 export type JimengCreateResult = Result<JimengCreateResponse>;
 export type CatChatResponse = Result<ContractCatChatResponse>;
+/** Beyond api.ts: the user's own tasks, newest first. */
+export type ListTasksResult = Result<ListTasksResponse>;
 
 /** A progress event of a create call or of `watchTask` (`msg` says why a task failed). */
 export type TaskProgress = TaskSnapshot & { msg?: string };
 export type { ErrorCode, GenerationResult, TaskSnapshot };
+export type { TaskKind, TaskSummary } from "@ocean1/contract";
 
 /** What the client keeps between page loads: `window.localStorage` in a browser. */
 export interface KeyValueStorage {
