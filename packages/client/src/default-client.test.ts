@@ -64,4 +64,40 @@ describe("what goes on the wire", () => {
     expect(seen.slice(0, 3).map(({ headers }) => headers.get("x-user-email"))).toEqual([null, null, null]);
     expect(seen[3]?.headers.get("x-user-email")).toBe(email);
   });
+
+  it("sends Sora with size \"small\" and the reference image as url, and Banana's as urls: [imgUrl]", async () => {
+    const bodies: unknown[] = [];
+    const recording = (input: string | URL | Request, init?: RequestInit) => {
+      bodies.push(JSON.parse(String(init?.body)));
+      return fetch(input, init);
+    };
+    const client = createOcean1Client({ baseUrl: server().url, storage: createMemoryStorage(), fetch: recording });
+    await client.soraCreate("a cat", "sora-2", "16:9", 10, "https://example.com/cat.png");
+    await client.bananaCreate("a cat", "nano-banana", "1024x1024", "1:1", "https://example.com/cat.png");
+    await client.bananaCreate("a cat", "nano-banana", "1024x1024", "1:1");
+    expect(bodies).toEqual([
+      { model: "sora-2", prompt: "a cat", aspectRatio: "16:9", duration: 10, size: "small", url: "https://example.com/cat.png" },
+      { model: "nano-banana", prompt: "a cat", imageSize: "1024x1024", aspectRatio: "1:1", urls: ["https://example.com/cat.png"] },
+      { model: "nano-banana", prompt: "a cat", imageSize: "1024x1024", aspectRatio: "1:1" },
+    ]);
+  });
+
+  it("uploads a Jimeng reference image as multipart: every payload key a string field, the file in image, only the two auth headers", async () => {
+    let sent: { headers: Headers; body: unknown } | undefined;
+    const capture = (_input: string | URL | Request, init?: RequestInit) => {
+      sent = { headers: new Headers(init?.headers), body: init?.body };
+      return Promise.resolve(Response.json({ status: "success", data: { id: "t1", status: "pending" } }));
+    };
+    const storage = createMemoryStorage({ [storageKeys.email]: "cat@example.com" });
+    const client = createOcean1Client({ baseUrl: "http://api.invalid", storage, fetch: capture });
+    const file = new File([new Uint8Array([137, 80, 78, 71])], "cat.png", { type: "image/png" });
+    expect(await client.jimengImageCreate({ prompt: "a cat", ratio: "1:1", count: 2, skipped: undefined }, file)).toEqual({ status: "success", data: { id: "t1", status: "pending" } });
+
+    expect([...(sent?.headers.keys() ?? [])].sort()).toEqual(["x-device-id", "x-user-email"]);
+    const form = sent?.body as FormData;
+    expect(form).toBeInstanceOf(FormData);
+    expect([...form.keys()]).toEqual(["prompt", "ratio", "count", "image"]);
+    expect(form.get("count")).toBe("2");
+    expect((form.get("image") as File).name).toBe("cat.png");
+  });
 });
