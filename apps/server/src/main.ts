@@ -4,6 +4,7 @@ import { loadConfig } from "./config.js";
 import { migrateToLatest } from "./db/migrate.js";
 import { systemClock } from "./lib/clock.js";
 import { applyServerLimits } from "./http/server-limits.js";
+import { watchParent } from "./lib/parent-watch.js";
 import { createLogger } from "./logger.js";
 import { isStartupFailure, StartupError } from "./startup-errors.js";
 import { createBackgroundWork } from "./background.js";
@@ -17,6 +18,7 @@ import { serverVersion } from "./version.js";
 const shutdownGraceMs = 25_000;
 
 async function main(): Promise<void> {
+  const launcher = process.ppid;
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const runtime = await openRuntime(config, logger);
@@ -82,6 +84,8 @@ async function main(): Promise<void> {
   process.removeAllListeners("SIGINT");
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
+  // `pnpm start` passes this flag: killing pnpm then stops the server too (docs/operations.md).
+  if (process.argv.includes("--stop-with-parent")) watchParent(() => void shutdown("parent process exited"), launcher);
 }
 
 main().catch((error: unknown) => {

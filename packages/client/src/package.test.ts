@@ -9,7 +9,7 @@ import { server } from "./test/accounts.js";
 
 const run = promisify(execFile);
 const packageDir = path.resolve(fileURLToPath(import.meta.url), "../..");
-const scratchSources = path.join(packageDir, "src/test/scratch");
+const scratchSources = path.join(packageDir, "consumer");
 let project: string;
 
 /**

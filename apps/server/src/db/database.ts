@@ -60,7 +60,6 @@ function resilientPool(pool: pg.Pool): PostgresPool {
       };
     },
     end: () => pool.end(),
-    options: pool.options,
   };
 }
 

@@ -54,7 +54,7 @@ describe("validation messages are sentences for people, with the field beside th
     [{ email: undefined }, "email", "请填写邮箱"],
     [{ email: 42 }, "email", "邮箱格式不正确"],
     [{ verify_code: "12ab" }, "verify_code", "验证码应为 6 位数字"],
-    [{ nickname: "x".repeat(40) }, "nickname", "昵称不能超过 32 个字符"],
+    [{ nickname: "x".repeat(40) }, "nickname", "昵称最多 32 个字符"],
     [{ nickname: 7 }, "nickname", "昵称格式不正确"],
   ])("register with %j answers field %s: %s", async (body, field, msg) => {
     expect(await register(body)).toEqual({ status: 200, body: { status: "failed", code: "VALIDATION", field, msg } });

@@ -1,4 +1,4 @@
-import type { Migration } from "kysely/migration";
+import type { Migration } from "kysely";
 import * as accounts from "./2026-11-24T00-00-00_accounts.js";
 import * as points from "./2026-11-24T00-00-01_points.js";
 import * as chatCalls from "./2026-11-25T09-00-00_chat_calls.js";

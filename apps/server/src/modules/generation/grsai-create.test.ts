@@ -103,8 +103,8 @@ describe("refused before anything is charged or sent", () => {
     ["an unknown model", "/api/proxy/sora", { ...soraRequest, model: "sora-9" }, "MODEL_UNKNOWN", /不支持模型 sora-9，可选：sora-2/],
     ["a duration with no mapping", "/api/proxy/sora", { ...soraRequest, duration: 7 }, "OPTION_UNSUPPORTED", /不支持视频时长 7，可选：5、10、15/],
     ["an image size with no mapping", "/api/proxy/banana", { ...bananaRequest, imageSize: "3000x3000" }, "OPTION_UNSUPPORTED", /不支持图片尺寸 3000x3000/],
-    ["a missing prompt", "/api/proxy/banana", { ...bananaRequest, prompt: "" }, "VALIDATION", /prompt/],
-    ["a reference url that is not http(s)", "/api/proxy/sora", { ...soraRequest, url: "file:///etc/passwd" }, "VALIDATION", /url/],
+    ["a missing prompt", "/api/proxy/banana", { ...bananaRequest, prompt: "" }, "VALIDATION", /^请填写提示词$/],
+    ["a reference url that is not http(s)", "/api/proxy/sora", { ...soraRequest, url: "file:///etc/passwd" }, "VALIDATION", /^图片链接应为 http 或 https 网址$/],
   ])("%s", async (_case, path, body, code, msg) => {
     const user = await createTestUser(app.deps, { points: 100 });
     const before = await taskCount(app.deps);
