@@ -7,7 +7,7 @@ import { createServer } from "vite";
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, "../..");
 
-const server = spawn(process.execPath, [path.join(repoRoot, "apps/server/dist/main.js")], {
+const server = spawn(process.execPath, [path.join(repoRoot, "apps/server/dist/main.js"), "--stop-with-parent"], {
   cwd: repoRoot,
   env: { ...process.env, OCEAN1_SIMULATOR: process.env.OCEAN1_SIMULATOR ?? "1" },
   stdio: ["ignore", "pipe", "inherit"],

@@ -33,7 +33,8 @@ export async function startBuiltServer(extraEnv: Record<string, string> = {}): P
   for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !inheritedButIgnored.includes(key)) base[key] = value;
   const env = { ...base, NODE_ENV: "test", HOST: "127.0.0.1", PORT: "0", OCEAN1_DATA_DIR: dataDir, OCEAN1_SIMULATOR: "1", LOG_LEVEL: "warn", ...extraEnv };
 
-  const child = spawn(process.execPath, [path.join(serverDir, "dist/main.js")], { cwd: dataDir, env, stdio: ["ignore", "pipe", "pipe"] });
+  // --stop-with-parent: the server and its embedded database stop even if the test run dies before its teardown.
+  const child = spawn(process.execPath, [path.join(serverDir, "dist/main.js"), "--stop-with-parent"], { cwd: dataDir, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in 60 s:\n${output}`)), 60_000);
