@@ -12,6 +12,14 @@ const packageDir = path.resolve(fileURLToPath(import.meta.url), "../..");
 const scratchSources = path.join(packageDir, "consumer");
 let project: string;
 
+/** pnpm as the developer or CI runs it: on the PATH, or through npx as the README's commands do. */
+async function pnpmCommand(): Promise<[string, string[]]> {
+  return run("pnpm", ["--version"]).then(
+    () => ["pnpm", []],
+    () => ["npx", ["-y", "pnpm@12.21.0"]],
+  );
+}
+
 /**
  * The packed tarball installed in a project outside the monorepo (only the npm registry to reach),
  * with TypeScript 5.9: the frontend's calls type-check, wrong calls do not, and it runs.
@@ -19,7 +27,8 @@ let project: string;
 describe("the packed package", () => {
   beforeAll(async () => {
     project = await mkdtemp(path.join(tmpdir(), "ocean1-client-consumer-"));
-    await run("pnpm", ["pack", "--pack-destination", project], { cwd: packageDir });
+    const [pnpm, pnpmArgs] = await pnpmCommand();
+    await run(pnpm, [...pnpmArgs, "pack", "--pack-destination", project], { cwd: packageDir });
     const [tarball] = (await readdir(project)).filter((file) => file.endsWith(".tgz"));
     if (!tarball) throw new Error("pnpm pack made no tarball");
     await writeFile(path.join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
