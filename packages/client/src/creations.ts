@@ -48,13 +48,13 @@ export function creationCalls(trpc: Trpc, rest: Rest) {
       return withTimeout("listTasks", timeoutOf("listTasks"), (signal) => answerOf(trpc.listTasks.query(page, { signal })));
     },
 
-    async jimengVideoCreate(payload: JimengVideoCreateRequest): Promise<JimengCreateResult> {
-      return (await rest.postJson("jimengVideoCreate", payload)) as JimengCreateResult;
+    jimengVideoCreate(payload: JimengVideoCreateRequest): Promise<JimengCreateResult> {
+      return withTimeout("jimengVideoCreate", timeoutOf("jimengVideoCreate"), (signal) => answerOf(trpc.jimengVideoCreate.mutate(payload, { signal })));
     },
 
     /** With a file: multipart, every payload key as a string field and the file in `image`. */
     async jimengImageCreate(payload: JimengImageCreateRequest, imageFile?: Blob): Promise<JimengCreateResult> {
-      if (!imageFile) return (await rest.postJson("jimengImageCreate", payload)) as JimengCreateResult;
+      if (!imageFile) return withTimeout("jimengImageCreate", timeoutOf("jimengImageCreate"), (signal) => answerOf(trpc.jimengImageCreate.mutate(payload, { signal })));
       const form = new FormData();
       for (const [key, value] of Object.entries(payload)) {
         if (value !== undefined && key !== "image") form.append(key, String(value));
