@@ -20,7 +20,7 @@ describe("the top-level functions (the drop-in for api.ts)", () => {
     expect(typeof window).toBe("undefined");
     configure({ baseUrl: server().url });
     const { email } = await signedUpUser();
-    expect(await login(email, password)).toMatchObject({ status: "failed" });
+    expect(await login(email, password)).toMatchObject({ status: "failed", code: "INVALID_DEVICE" });
   });
 
   it("keep the device id and the email in window.localStorage under api.ts's keys; logout forgets the email only", async () => {
