@@ -61,15 +61,18 @@ export const ZCreateTaskResponse = z
   .meta({ id: "CreateTaskResponse" });
 export type CreateTaskResponse = z.infer<typeof ZCreateTaskResponse>;
 
-/** A public task id: 22 URL-safe base64 characters (128 random bits). */
-export const taskIdPattern = /^[A-Za-z0-9_-]{22}$/;
+/**
+ * The form of a public task id: URL-safe base64 characters (ours are 22: 128 random bits). Up to
+ * 64, so that API_README's placeholder `task-id-string` stays well-formed (and is simply not found).
+ */
+export const taskIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** A task id as a request names it: anything else is refused before the database is asked. */
 export const ZTaskId = z
   .string(fieldError("请提供任务编号", "任务编号格式不正确"))
   .trim()
   .min(1, "请提供任务编号")
-  .max(22, "任务编号格式不正确")
+  .max(64, "任务编号格式不正确")
   .regex(taskIdPattern, "任务编号格式不正确")
   .meta({ example: "x3Jb0Qm6bT2sN1pV9aKc4w" });
 
