@@ -22,6 +22,14 @@ describe("operations endpoints", () => {
     expect(bundle.status).toBe(200);
   });
 
+  it("sends a CSP without upgrade-insecure-requests, so /docs's scripts load over plain HTTP", async () => {
+    for (const path of ["/docs", "/healthz"]) {
+      const csp = (await fetch(`${app.url}${path}`)).headers.get("content-security-policy");
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).not.toContain("upgrade-insecure-requests");
+    }
+  });
+
   it("puts a request id on every answer, keeping a sane one from the caller", async () => {
     const res = await fetch(`${app.url}/healthz`, { headers: { "x-request-id": "abc-123" } });
     expect(res.headers.get("x-request-id")).toBe("abc-123");
