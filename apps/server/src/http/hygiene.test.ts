@@ -67,6 +67,9 @@ describe("HTTP hygiene", () => {
     // 1,000 deep: 5,000 would pass the header size limit and never reach the app (HTTP 431).
     const deepQuery = await app.get(`/trpc/getHistory?input=${encodeURIComponent(`{"limit":${"[".repeat(1_000)}${"]".repeat(1_000)}}`)}`);
     expect(deepQuery).toEqual({ status: 400, body: malformed });
+    const large = await app.post("/trpc/sendCode", { email: "a@example.com", padding: "x".repeat(1_100_000) });
+    expect(large.status).toBe(413);
+    expect(large.body).toMatchObject({ error: { data: { code: "PAYLOAD_TOO_LARGE", httpStatus: 413, failure: { code: "PAYLOAD_TOO_LARGE" } } } });
   });
 
   it("refuses a tRPC batch over 20 calls with a clear failure, and runs one of 20", async () => {
