@@ -1,6 +1,6 @@
 import { ZFailureResponse, authHeaders } from "@ocean1/contract";
 import { generateOpenApiDocument, type OpenAPIObject } from "trpc-to-openapi";
-import { describeHeldAnswers } from "./modules/generation/openapi.js";
+import { describeHeldAnswers, describeJimengMultipart } from "./modules/generation/openapi.js";
 import type { AppRouter } from "./router.js";
 
 const description = `Ocean1 API. Every handled failure answers HTTP 200 with \`{status:"failed", msg, code}\`
@@ -54,6 +54,7 @@ export function buildOpenApiDocument(router: AppRouter, version: string): OpenAP
     }
   }
   describeHeldAnswers(document.paths ?? {});
+  describeJimengMultipart(document.paths ?? {});
   // The tRPC error shapes those statuses referred to are nobody's answer now.
   const schemas = document.components?.schemas ?? {};
   const text = JSON.stringify(document.paths);
