@@ -40,7 +40,15 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(requestContext(deps.logger));
   // nosniff, frame and referrer policies, a CSP that /docs (swagger-ui from local assets, inline styles) lives within.
   // The API is read from other origins (CORS_ORIGINS), so its answers may be; HSTS is the TLS terminator's to set.
-  app.use(helmet({ crossOriginResourcePolicy: { policy: "cross-origin" }, strictTransportSecurity: false }));
+  // No `upgrade-insecure-requests`: TLS is the reverse proxy's business, and over plain HTTP at any host but
+  // localhost the browser would rewrite /docs's own scripts to https and show a blank page.
+  app.use(
+    helmet({
+      contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+      crossOriginResourcePolicy: { policy: "cross-origin" },
+      strictTransportSecurity: false,
+    }),
+  );
   app.use(corsMiddleware(deps.config));
 
   app.get("/healthz", (_req, res) => {
