@@ -84,4 +84,32 @@ describe("the built server killed with SIGKILL during generation", () => {
       await server.exited;
     }
   }, 60_000);
+
+  it("loses no task when one of two instances is killed: the other finishes them", async () => {
+    const deps = { db: database.db, clock: systemClock, secret } as unknown as AppDeps;
+    const user = await createTestUser(deps, { points: 10_000 });
+    const mine = async (statuses: string[]) =>
+      (await sql<{ n: number }>`select count(*)::int as n from tasks where user_id = ${user.id} and status = any(${statuses}::text[])`.execute(database.db)).rows[0]?.n;
+    const [first, second] = await Promise.all([startServerProcess(env, workDir), startServerProcess(env, workDir)]);
+    try {
+      const held = Array.from({ length: 8 }, (_, i) => postJson(`${first.url}/api/proxy/sora`, { ...soraRequest, prompt: `two ${i}` }, user.headers).catch(() => "cut"));
+      await expect
+        .poll(async () => (await sql<{ n: number }>`select count(*)::int as n from tasks where user_id = ${user.id} and upstream_id is not null`.execute(database.db)).rows[0]?.n, { timeout: 10_000, interval: 50 })
+        .toBe(8);
+      first.child.kill("SIGKILL");
+      await first.exited;
+      expect(await Promise.all(held)).toEqual(Array(8).fill("cut"));
+      const killedAt = Date.now();
+      // The killed instance's leases lapse now instead of after 30 s.
+      await sql`update tasks set lease_until = now() - interval '1 second' where user_id = ${user.id} and status in ('pending', 'processing')`.execute(database.db);
+      await expect.poll(() => mine(["pending", "processing"]), { timeout: 15_000, interval: 100 }).toBe(0);
+      expect(await mine(["completed"])).toBe(8);
+      const check = await runCli(["ledger", "check"], env, workDir);
+      expect(check.code, check.stdout + check.stderr).toBe(0);
+      console.log(`sigkill of one of two instances: 8 tasks finished by the other ${Date.now() - killedAt} ms after the kill`);
+    } finally {
+      for (const server of [first, second]) server.child.kill("SIGKILL");
+      await Promise.all([first.exited, second.exited]);
+    }
+  }, 60_000);
 });
