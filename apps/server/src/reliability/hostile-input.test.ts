@@ -102,8 +102,11 @@ function attemptsOf(doc: OpenApiDocument): Attempt[] {
           const valid = typeof value === "string" && isValidString(fieldSchema, value);
           attempts.push({ label: `${path} ${field}=${label}`, path, method, valid, send: post(JSON.stringify({ ...base, [field]: value })) });
         }
-        // 1e309 is valid JSON that JSON.parse reads as Infinity.
-        attempts.push({ label: `${path} ${field}=1e309`, path, method, valid: false, send: post(JSON.stringify(without).replace(/^\{/, `{"${field}":1e309${Object.keys(without).length > 0 ? "," : ""}`)) });
+        // Numbers written as JSON text: 1e309 parses as Infinity, 2^53+1 loses its last digit in a double.
+        for (const number of ["1e309", "9007199254740993", "-1e309"]) {
+          const body = JSON.stringify(without).replace(/^\{/, `{"${field}":${number}${Object.keys(without).length > 0 ? "," : ""}`);
+          attempts.push({ label: `${path} ${field}=${number}`, path, method, valid: false, send: post(body) });
+        }
       }
       for (const [label, body, contentType, valid] of hostileBodies(base)) attempts.push({ label: `${path} body ${label}`, path, method, valid, send: post(body, contentType) });
     }

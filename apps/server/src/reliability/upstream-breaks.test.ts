@@ -43,13 +43,14 @@ const succeeded = (id: string): BrokenAnswer => ({
 });
 
 describe("GrsAI answers broken in the middle", () => {
-  it.each([
+  const cases: Array<[string, (seen: number) => BrokenAnswer, (seen: number) => BrokenAnswer, "completed" | "failed", string | undefined]> = [
     // A connection failure is retried (DESIGN §6: 1 + submitRetryDelaysMs.length attempts), then the task fails as busy.
     ["a reset mid-answer at every submit attempt", resetAlways, () => reset, "failed", upstreamMessages.busy],
     ["a truncated JSON body at submit", () => truncated, () => reset, "failed", upstreamMessages.unreadable],
-    ["a reset mid-answer while polling, then success", () => accepted("g3"), (seen: number) => (seen < 3 ? reset : succeeded("g3")), "completed", undefined],
+    ["a reset mid-answer while polling, then success", () => accepted("g3"), (seen) => (seen < 3 ? reset : succeeded("g3")), "completed", undefined],
     ["a truncated JSON body at every poll", () => accepted("g4"), () => truncated, "failed", upstreamMessages.unreadable],
-  ] as const)("%s", async (_name, submit, poll, status, msg) => {
+  ];
+  it.each(cases)("%s", async (_name, submit, poll, status, msg) => {
     upstream.counts.clear();
     upstream.on("/v1/draw/nano-banana", (seen) => submit(seen));
     upstream.on("/v1/draw/result", (seen) => poll(seen));
