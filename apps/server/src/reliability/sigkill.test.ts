@@ -22,9 +22,16 @@ beforeAll(async () => {
   workDir = await mkdtemp(path.join(tmpdir(), "ocean1-sigkill-"));
   database = await createTestDatabase();
   // The upstream runs in the test's process: it outlives the server it answers.
-  simulator = await startSimulator({ taskMs: 1_500 });
+  // Upstream tasks run a minute (they are still running whatever the machine's load when the server stops), until
+  // the test lets them finish by `finishUpstream()`.
+  simulator = await startSimulator({ taskMs: 60_000 });
   env = { DATABASE_URL: database.url, OCEAN1_SECRET: secret, OCEAN1_DATA_DIR: path.join(workDir, "data"), GRSAI_BASE_URL: simulator.url, GRSAI_API_KEY: grsaiKey };
 });
+/** The upstream finishes every task it runs now. */
+function finishUpstream(): void {
+  for (const task of simulator.state.tasks.values()) task.durationMs = 0;
+}
+
 afterAll(async () => {
   await simulator?.close();
   await database?.drop();
@@ -56,6 +63,7 @@ describe("the built server killed with SIGKILL during generation", () => {
     const charged = 10_000 - (await pointsOf(deps, user.id));
     expect(charged).toBeGreaterThan(0);
 
+    finishUpstream();
     const restartedAt = Date.now();
     server = await startServerProcess(env, workDir);
     try {
@@ -99,6 +107,7 @@ describe("the built server killed with SIGKILL during generation", () => {
       first.child.kill("SIGKILL");
       await first.exited;
       expect(await Promise.all(held)).toEqual(Array(8).fill("cut"));
+      finishUpstream();
       const killedAt = Date.now();
       // The killed instance's leases lapse now instead of after 30 s.
       await sql`update tasks set lease_until = now() - interval '1 second' where user_id = ${user.id} and status in ('pending', 'processing')`.execute(database.db);
