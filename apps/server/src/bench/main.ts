@@ -10,6 +10,7 @@ import { migrateToLatest } from "../db/migrate.js";
 import { hashPassword, verifyPassword } from "../lib/passwords.js";
 import { checkLedger } from "../modules/points/ledger-check.js";
 import { runLoad, type LoadResult, type LoadSpec } from "./load-spec.js";
+import { postmasterPid, treeCpuSeconds } from "./cpu.js";
 import { startServer, type ServerProcess } from "./processes.js";
 import { errorsOf, table, type Row } from "./report.js";
 import { benchPassword, benchUser, seedCards, seedUsers } from "./seed.js";
@@ -18,7 +19,7 @@ import { benchPassword, benchUser, seedCards, seedUsers } from "./seed.js";
  * `pnpm bench`: the built server (`dist/main.js`) in its own process on a throwaway embedded
  * PostgreSQL, loaded by autocannon from another process, beside reference servers measured in the
  * same run (bare node:http, express, a trivial procedure): figures are read as ratios to bare.
- * Knobs: BENCH_SECONDS (per scenario), BENCH_CONNECTIONS, BENCH_USERS, BENCH_PROFILE=1 (--cpu-prof of the server).
+ * Knobs: BENCH_SECONDS (per scenario), BENCH_CONNECTIONS, BENCH_USERS, BENCH_PROFILE=<dir> (--cpu-prof of the server into dir).
  */
 // A benchmark tool's own knobs, not the server's configuration (which config.ts reads).
 const env = process.env;
@@ -26,6 +27,11 @@ const seconds = Number(env.BENCH_SECONDS ?? 6);
 const connections = Number(env.BENCH_CONNECTIONS ?? 64);
 const users = Number(env.BENCH_USERS ?? 2000);
 const cards = 1000;
+/** BENCH_ONLY=heartbeat,history: only scenarios whose name contains one of these (bare always runs). */
+const only = env.BENCH_ONLY?.split(",").map((word) => word.trim().toLowerCase());
+const wanted = (name: string) => !only || name.startsWith("bare") || only.some((word) => name.toLowerCase().includes(word));
+/** BENCH_SERVER_MAIN: another build of the server to measure (e.g. the previous commit's, for before/after). */
+const serverMain = env.BENCH_SERVER_MAIN;
 const dist = path.dirname(fileURLToPath(new URL("../main.js", import.meta.url)));
 
 async function adminQuery(url: string, statement: string): Promise<void> {
@@ -63,9 +69,16 @@ async function main(): Promise<void> {
   console.log(`autocannon in a separate process; every server in its own process; ${users} users with sessions\n`);
 
   const rows: Row[] = [];
+  const pgPid = postmasterPid(path.join(workDir, "pg", "pgdata"));
+  let current: ServerProcess | undefined;
   const measure = async (name: string, spec: Omit<LoadSpec, "connections" | "seconds"> & Partial<LoadSpec>, expected: string[]) => {
+    if (!wanted(name)) return undefined;
+    const cpuBefore = [current?.cpuSeconds() ?? 0, treeCpuSeconds(pgPid)];
     const result: LoadResult = await runLoad({ connections, seconds, ...spec });
-    rows.push({ name, result, expected });
+    const perRequest = (s: number) => (s * 1e6) / Math.max(1, result.requests);
+    const serverCpuUs = current ? perRequest(current.cpuSeconds() - (cpuBefore[0] ?? 0)) : undefined;
+    const databaseCpuUs = perRequest(treeCpuSeconds(pgPid) - (cpuBefore[1] ?? 0));
+    rows.push({ name, result, expected, serverCpuUs, databaseCpuUs });
     console.log(`  ${name}: ${result.perSecond.toFixed(0)} req/s, p99 ${result.p99} ms, errors ${errorsOf(rows[rows.length - 1] as Row)}`);
     return result;
   };
@@ -78,10 +91,11 @@ async function main(): Promise<void> {
     { kind: "trivial-adapter", name: "trivial procedure, trpc-to-openapi adapter", path: "/api/bench/ping" },
     { kind: "trivial-rest", name: "trivial procedure, our REST path", path: "/api/bench/ping" },
   ];
-  for (const floor of floors) {
+  for (const floor of floors.filter((f) => wanted(f.name))) {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     const server = await startServer([path.join(dist, "bench/floors.js"), floor.kind, String(port)], url, path.join(workDir, `${floor.kind}.log`));
+    current = server;
     const spec = { url, method: "POST" as const, path: floor.path, headers: json, body: JSON.stringify({ email: "a@example.com" }) };
     await warm(spec);
     await measure(floor.name, spec, ["200 ok"]);
@@ -100,14 +114,15 @@ async function main(): Promise<void> {
     OCEAN1_DATA_DIR: path.join(workDir, "data"),
     LOG_LEVEL: "info",
   };
-  const args = [...(env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${path.join(process.cwd(), "bench-profiles")}`] : []), path.join(dist, "main.js")];
+  const args = [...(env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(env.BENCH_PROFILE)}`] : []), serverMain ?? path.join(dist, "main.js")];
   const server: ServerProcess = await startServer(args, `${url}/healthz`, path.join(workDir, "server.log"), serverEnv);
+  current = server;
   const authHeaders = { ...json, "x-user-email": benchUser.email("{i}"), "x-device-id": benchUser.device("{i}") };
   const heartbeat = { url, method: "POST" as const, path: "/api/user/heartbeat", headers: authHeaders, body: `{"email":"${benchUser.email("{i}")}"}`, users };
-  await warm(heartbeat);
+  if (wanted("heartbeat")) await warm(heartbeat);
   await measure("Ocean1 heartbeat (session read)", heartbeat, ["200 ok"]);
   const history = { url, method: "GET" as const, path: "/api/user/history?limit=20", headers: authHeaders, users };
-  await warm(history);
+  if (wanted("history")) await warm(history);
   await measure("Ocean1 history (20 rows)", history, ["200 success"]);
   const loginBody = `{"email":"${benchUser.email("{i}")}","password":"${benchPassword}","device_id":"${benchUser.device("{i}")}"}`;
   await measure("Ocean1 login (argon2 verify)", { url, method: "POST", path: "/api/auth/login", headers: json, body: loginBody, users, connections: 8 }, ["200 success"]);
@@ -130,7 +145,7 @@ async function main(): Promise<void> {
   const historyResult = find("Ocean1 history");
   if (bare && historyResult) console.log(`history ${(historyResult.perSecond / bare.perSecond).toFixed(2)} × bare (target ≥ 0.20)`);
   console.log(`argon2id verify: ${hashMs.toFixed(1)} ms each (one core): login is bounded near ${(cpus().length * 1000 / hashMs).toFixed(0)}/s on ${cpus().length} cores`);
-  const wins = redeem.outcomes["200 success"] ?? 0;
+  const wins = redeem ? (redeem.outcomes["200 success"] ?? 0) : cards;
   const ledger = await checkLedger(db);
   console.log(`redeem: ${wins} of ${cards} cards credited (each exactly once: ${wins === cards}); ledger check ${ledger.ok ? "ok" : "FAILED"}`);
   console.log(`load average at end ${loadavg().map((n) => n.toFixed(2)).join(" ")}; bench took ${((Date.now() - started) / 1000).toFixed(0)} s`);

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { openSync, readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
+import { treeCpuSeconds } from "./cpu.js";
 
 /** A server under test: its own process, its output in a file (as a production log would be). */
 export interface ServerProcess {
@@ -12,8 +13,6 @@ export interface ServerProcess {
   /** Resident memory in MB, from /proc. */
   rssMb(): number;
 }
-
-const clockTicks = 100;
 
 export async function startServer(args: string[], url: string, logFile: string, env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
   const out = openSync(logFile, "a");
@@ -41,10 +40,7 @@ export async function startServer(args: string[], url: string, logFile: string, 
       child.kill("SIGTERM");
       await done;
     },
-    cpuSeconds() {
-      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-      return (Number(fields[11]) + Number(fields[12])) / clockTicks;
-    },
+    cpuSeconds: () => treeCpuSeconds(pid),
     rssMb() {
       const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("VmRSS:")) ?? "";
       return Number(/\d+/.exec(line)?.[0] ?? 0) / 1024;

@@ -5,6 +5,9 @@ export interface Row {
   result: LoadResult;
   /** Outcomes that count as right for this scenario (e.g. "200 ok"); anything else is an error. */
   expected: string[];
+  /** CPU µs per request of the server process and of PostgreSQL, measured over the scenario. */
+  serverCpuUs?: number;
+  databaseCpuUs?: number;
 }
 
 export function errorsOf(row: Row): number {
@@ -14,13 +17,14 @@ export function errorsOf(row: Row): number {
   return wrong + row.result.errors + row.result.timeouts;
 }
 
+const us = (n: number | undefined) => (n === undefined ? "" : n.toFixed(0));
 const fixed = (n: number, digits = 0) => n.toFixed(digits);
 
 /** A Markdown table: req/s and p99 of each scenario, and both as ratios to the bare server. */
 export function table(rows: Row[], bare: LoadResult | undefined): string {
   const lines = [
-    "| scenario | req/s | × bare | p50 ms | p99 ms | p99 ÷ bare's | errors | outcomes |",
-    "|---|---:|---:|---:|---:|---:|---:|---|",
+    "| scenario | req/s | × bare | p50 ms | p99 ms | p99 ÷ bare's | server CPU µs/req | PostgreSQL CPU µs/req | errors | outcomes |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
   ];
   for (const row of rows) {
     const { result } = row;
@@ -29,7 +33,7 @@ export function table(rows: Row[], bare: LoadResult | undefined): string {
     const outcomes = Object.entries(result.outcomes)
       .map(([k, n]) => `${k} ×${n}`)
       .join(", ");
-    lines.push(`| ${row.name} | ${fixed(result.perSecond)} | ${ratio} | ${result.p50} | ${result.p99} | ${p99} | ${errorsOf(row)} | ${outcomes} |`);
+    lines.push(`| ${row.name} | ${fixed(result.perSecond)} | ${ratio} | ${result.p50} | ${result.p99} | ${p99} | ${us(row.serverCpuUs)} | ${us(row.databaseCpuUs)} | ${errorsOf(row)} | ${outcomes} |`);
   }
   return lines.join("\n");
 }
