@@ -81,7 +81,7 @@ describe("failures on /api answer HTTP 200 with the documented shape", () => {
       nickname: "N\u0000x",
       verify_code: "123456",
     });
-    expect(res.body).toEqual({ status: "failed", code: "VALIDATION", field: "nickname", msg: "昵称不能包含控制字符" });
+    expect(res.body).toEqual({ status: "failed", code: "VALIDATION", field: "nickname", msg: "昵称不能包含不可见字符或控制字符" });
   });
 
   it("answers an unknown /api path with NOT_FOUND and HTTP 404: it is no outcome of an operation", async () => {

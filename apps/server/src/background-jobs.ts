@@ -1,6 +1,7 @@
 import type { BackgroundJob } from "./background.js";
 import type { AppDeps } from "./deps.js";
 import { pruneExpiredState } from "./maintenance.js";
+import { reconcileDue } from "./modules/generation/reconciler.js";
 import { sweepChatCalls } from "./modules/chat/charges.js";
 
 /** Every periodic job of a server instance. */
@@ -10,6 +11,12 @@ export function backgroundJobs(deps: AppDeps): BackgroundJob[] {
       name: "prune",
       intervalMs: 10 * 60_000,
       run: () => pruneExpiredState(deps.db, deps.clock.now()),
+    },
+    {
+      // Tasks outlive requests and restarts: every unfinished task is followed here (DESIGN.md §6).
+      name: "tasks",
+      intervalMs: deps.generation.tuning.reconcileIntervalMs,
+      run: () => reconcileDue(deps),
     },
     {
       name: "chat-refunds",

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parseEnv } from "node:util";
 import { z } from "zod";
+import { CatalogError, loadCatalog, type Catalog } from "./modules/generation/catalog.js";
 import { defaultCatPersona } from "./modules/chat/persona.js";
 
 const ZPoints = z.coerce.number().int().min(0).max(1_000_000);
@@ -84,6 +85,8 @@ export interface Config {
     simulator: boolean;
     modelCatalogPath: string | undefined;
   };
+  /** The model catalogue: MODEL_CATALOG's file, or the built-in default (DESIGN.md §6). */
+  catalog: Catalog;
   corsOrigins: "*" | string[];
   invitePolicy: Env["INVITE_POLICY"];
   points: { registerBonus: number; inviteBonus: number; dailyReward: number; chatPrice: number };
@@ -184,6 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotEnvPath: str
       simulator: e.OCEAN1_SIMULATOR,
       modelCatalogPath: e.MODEL_CATALOG,
     },
+    catalog: readCatalog(e.MODEL_CATALOG),
     corsOrigins: e.CORS_ORIGINS.trim() === "*" ? "*" : e.CORS_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean),
     invitePolicy: e.INVITE_POLICY,
     points: {
@@ -202,6 +206,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotEnvPath: str
   };
   if (config.env === "production" && !e.ALLOW_DEV_DEFAULTS_IN_PRODUCTION) refuseDevelopmentDefaults(config);
   return config;
+}
+
+function readCatalog(path: string | undefined): Catalog {
+  try {
+    return loadCatalog(path);
+  } catch (error) {
+    if (!(error instanceof CatalogError)) throw error;
+    const lines = error.message.split("\n").map((line) => `  MODEL_CATALOG: ${line}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
 }
 
 function refuseDevelopmentDefaults(config: Config): void {

@@ -3,6 +3,7 @@ import type { Db } from "./db/database.js";
 import type { Clock } from "./lib/clock.js";
 import type { Logger } from "./logger.js";
 import type { Mailer } from "./mail/mailer.js";
+import type { Generation } from "./modules/generation/generation.js";
 import type { Providers } from "./providers.js";
 
 /** Everything the app needs from outside, passed in so that tests build the real app in a few lines. */
@@ -16,4 +17,9 @@ export interface AppDeps {
   clock: Clock;
   /** Upstream AI providers; an absent one is not configured. */
   providers: Providers;
+  /** This instance's task machinery: held requests, upstream limits, the shutdown hook. */
+  generation: Generation;
 }
+
+/** What the generation machinery is built from (`createGeneration`). */
+export type CoreDeps = Omit<AppDeps, "generation">;

@@ -4,10 +4,12 @@ import { loadConfig } from "./config.js";
 import { migrateToLatest } from "./db/migrate.js";
 import { systemClock } from "./lib/clock.js";
 import { applyServerLimits } from "./http/server-limits.js";
+import { watchParent } from "./lib/parent-watch.js";
 import { createLogger } from "./logger.js";
 import { isStartupFailure, StartupError } from "./startup-errors.js";
 import { createBackgroundWork } from "./background.js";
 import { backgroundJobs } from "./background-jobs.js";
+import { createGeneration } from "./modules/generation/generation.js";
 import { resolveProviders } from "./providers.js";
 import { openRuntime } from "./runtime.js";
 import { serverVersion } from "./version.js";
@@ -16,13 +18,25 @@ import { serverVersion } from "./version.js";
 const shutdownGraceMs = 25_000;
 
 async function main(): Promise<void> {
+  const launcher = process.ppid;
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const runtime = await openRuntime(config, logger);
   const applied = await migrateToLatest(runtime.db);
   if (applied.length > 0) logger.info({ migrations: applied }, "migrations applied");
 
-  const deps = { ...runtime, config, logger, clock: systemClock, providers: resolveProviders(config) };
+  let simulatorUrl: string | undefined;
+  let stopSimulator = async () => {};
+  if (config.providers.simulator) {
+    // Loaded only when used: production never loads it.
+    const { startSimulator } = await import("./simulator/app.js");
+    const simulator = await startSimulator();
+    simulatorUrl = simulator.url;
+    stopSimulator = () => simulator.close();
+    logger.warn({ url: simulator.url }, "OCEAN1_SIMULATOR=1: providers that are not configured use the built-in upstream simulator");
+  }
+  const core = { ...runtime, config, logger, clock: systemClock, providers: resolveProviders(config, simulatorUrl) };
+  const deps = { ...core, generation: createGeneration(core) };
   const app = createApp(deps);
   const server: Server = app.listen(config.port, config.host);
   applyServerLimits(server);
@@ -53,11 +67,14 @@ async function main(): Promise<void> {
     logger.info({ signal }, "shutting down: no new connections, finishing in-flight requests");
     const forceClose = setTimeout(() => server.closeAllConnections(), shutdownGraceMs);
     forceClose.unref();
+    // Held create requests are answered now with their task's state; the tasks go on after the restart.
+    await deps.generation.shutdown();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections();
     });
     await background.stop();
+    await stopSimulator();
     await runtime.close();
     logger.info("stopped");
     process.exit(0);
@@ -67,6 +84,8 @@ async function main(): Promise<void> {
   process.removeAllListeners("SIGINT");
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
+  // `pnpm start` passes this flag: killing pnpm then stops the server too (docs/operations.md).
+  if (process.argv.includes("--stop-with-parent")) watchParent(() => void shutdown("parent process exited"), launcher);
 }
 
 main().catch((error: unknown) => {

@@ -1,5 +1,6 @@
 import { ZFailureResponse, authHeaders } from "@ocean1/contract";
 import { generateOpenApiDocument, type OpenAPIObject } from "trpc-to-openapi";
+import { describeHeldAnswers } from "./modules/generation/openapi.js";
 import type { AppRouter } from "./router.js";
 
 const description = `Ocean1 API. Every handled failure answers HTTP 200 with \`{status:"failed", msg, code}\`
@@ -12,6 +13,8 @@ type Operation = { responses?: Record<string, { content?: Record<string, { schem
 /**
  * The OpenAPI document of the documented REST paths, generated from the routers: each 200 answer
  * is the operation's success shape or the failure shape, and authentication needs both headers.
+ * Public operations say `security: []` outright, so that a linter (and a reader) sees they are
+ * public on purpose rather than forgotten.
  */
 export function buildOpenApiDocument(router: AppRouter, version: string): OpenAPIObject {
   const document = generateOpenApiDocument(router, {
@@ -30,8 +33,12 @@ export function buildOpenApiDocument(router: AppRouter, version: string): OpenAP
       if (typeof operation !== "object" || !operation?.responses) continue;
       const json = operation.responses["200"]?.content?.["application/json"];
       if (json?.schema) json.schema = { oneOf: [json.schema, { $ref: "#/components/schemas/FailureResponse" }] };
-      if (operation.security) operation.security = [{ userEmail: [], deviceId: [] }];
+      operation.security = operation.security ? [{ userEmail: [], deviceId: [] }] : [];
     }
   }
+  describeHeldAnswers(document.paths ?? {});
+  // The project is not open source: the licence says so rather than being left out. `LicenseRef-`
+  // is SPDX's form for a licence outside its list (here, all rights reserved).
+  document.info.license = { name: "Proprietary", identifier: "LicenseRef-Proprietary" };
   return document;
 }

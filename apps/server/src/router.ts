@@ -1,5 +1,6 @@
 import { authRouter } from "./modules/auth/router.js";
 import { cardsRouter } from "./modules/cards/router.js";
+import { generationRouter } from "./modules/generation/router.js";
 import { chatRouter } from "./modules/chat/router.js";
 import { pointsRouter } from "./modules/points/router.js";
 import { userRouter } from "./modules/user/router.js";
@@ -10,6 +11,6 @@ import { mergeRouters } from "./trpc.js";
  * (`login`, `getHistory`, `redeemCard`, …), so the client needs no mapping table. Each is also a
  * documented REST path.
  */
-export const appRouter = mergeRouters(authRouter, userRouter, pointsRouter, cardsRouter, chatRouter);
+export const appRouter = mergeRouters(authRouter, userRouter, pointsRouter, cardsRouter, generationRouter, chatRouter);
 
 export type AppRouter = typeof appRouter;

@@ -6,7 +6,7 @@ import type { AppDeps } from "./deps.js";
 import { AppError } from "./errors/app-error.js";
 import { toFailure, toTRPCError } from "./errors/transport.js";
 import type { Logger } from "./logger.js";
-import { findActiveSession, isUsableDeviceId } from "./modules/auth/sessions.js";
+import { authenticate } from "./modules/auth/authenticate.js";
 
 export interface RequestInfo {
   requestId: string;
@@ -60,15 +60,7 @@ export const publicProcedure = t.procedure.use(appErrors);
 
 /** Narrows the context to the user of the active session named by `x-user-email` + `x-device-id`. */
 export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const { email, deviceId } = ctx.request;
-  const { deps } = ctx;
-  const user =
-    email && isUsableDeviceId(deviceId)
-      ? await findActiveSession(deps.db, email, deviceId, { secret: deps.secret, idleDays: deps.config.sessionIdleDays, now: deps.clock.now() })
-      : null;
-  // The frontend under server rendering sends `"server"`: it must log in from the browser.
-  if (deviceId !== undefined && !isUsableDeviceId(deviceId)) throw new AppError("INVALID_DEVICE");
-  if (!user) throw new AppError("UNAUTHENTICATED");
+  const user = await authenticate(ctx.deps, ctx.request);
   return next({ ctx: { user } });
 });
 

@@ -19,7 +19,7 @@ export type ChatMessage = z.infer<typeof ZChatMessage>;
 
 export const ZCatChatRequest = z.object({
   messages: z
-    .array(ZChatMessage, { error: "messages 应为消息列表" })
+    .array(ZChatMessage, { error: (issue) => (issue.input === undefined ? "请填写消息" : "消息应为一个列表") })
     .min(1, "至少需要一条消息")
     .max(chatLimits.messagesMax, `一次最多发送 ${chatLimits.messagesMax} 条消息`)
     // The cat answers the user: a conversation that ends with its own words has nothing to answer.

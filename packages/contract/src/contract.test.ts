@@ -23,6 +23,8 @@ const documentedRequests: Record<OperationName, unknown> = {
   jimengVideoCreate: { prompt: "海边的猫", ratio: "16:9", duration: 5 },
   jimengImageCreate: { prompt: "海边的猫", model: "jimeng-4.0", ratio: "1:1" },
   catChat: { messages: [{ role: "system", content: "你是一只可爱的猫猫" }, { role: "user", content: "你好呀" }] },
+  // Not in API_README.md: the caller's own tasks (DESIGN.md §6).
+  listTasks: { limit: 20 },
 };
 
 /** Every response example of API_README.md, by operation. */
@@ -113,10 +115,11 @@ describe("normalisation", () => {
 });
 
 describe("operations table", () => {
-  it("has the 14 documented operations at distinct paths under /api", () => {
+  it("has the 14 documented operations plus GET /api/user/tasks at distinct paths under /api", () => {
     const paths = Object.values(operations).map((op) => `${op.method} ${op.path}`);
-    expect(paths).toHaveLength(14);
-    expect(new Set(paths).size).toBe(14);
+    expect(paths).toHaveLength(15);
+    expect(new Set(paths).size).toBe(15);
+    expect(paths).toContain("GET /api/user/tasks");
   });
   it("gives every error code a Chinese message", () => {
     for (const msg of Object.values(errorMessages)) expect(msg).toMatch(/[\u4e00-\u9fff]/);

@@ -98,3 +98,41 @@ export const ZJimengCreateResponse = z
   })
   .meta({ id: "JimengCreateResponse" });
 export type JimengCreateResponse = z.infer<typeof ZJimengCreateResponse>;
+
+export const taskKinds = ["sora", "banana", "jimeng_video", "jimeng_image"] as const;
+export const ZTaskKind = z.enum(taskKinds);
+export type TaskKind = z.infer<typeof ZTaskKind>;
+
+export const tasksPageSize = { default: 50, max: 200 } as const;
+
+export const ZListTasksRequest = z.object({
+  limit: z.number().int().min(1, "每页条数至少为 1").max(tasksPageSize.max, "每页条数最多为 200").optional(),
+  before: z.string().trim().min(1).max(64).optional().meta({ description: "Return tasks older than the task with this id" }),
+});
+export type ListTasksRequest = z.infer<typeof ZListTasksRequest>;
+
+/** One of the caller's tasks, as `GET /api/user/tasks` lists it. */
+export const ZTaskSummary = z
+  .object({
+    id: z.string(),
+    kind: ZTaskKind,
+    model: z.string(),
+    status: ZTaskStatus,
+    progress: z.number().int().min(0).max(100),
+    result_url: z.string().optional(),
+    /** When the result URL was produced: GrsAI URLs expire about two hours later. */
+    result_at: z.iso.datetime().optional(),
+    msg: z.string().optional(),
+    cost: z.number().int(),
+    created_at: z.iso.datetime().meta({ example: "2026-02-12T10:00:00.000Z" }),
+  })
+  .meta({ id: "TaskSummary" });
+export type TaskSummary = z.infer<typeof ZTaskSummary>;
+
+export const ZListTasksResponse = z
+  .object({
+    status: z.literal("success"),
+    data: z.array(ZTaskSummary),
+  })
+  .meta({ id: "ListTasksResponse" });
+export type ListTasksResponse = z.infer<typeof ZListTasksResponse>;

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { ZLoginRequest, ZLoginResponse, ZLoginVerifyRequest, ZLoginVerifyResponse, ZRegisterRequest, ZRegisterResponse, ZResetPasswordRequest, ZResetPasswordResponse, ZSendCodeRequest, ZSendCodeResponse } from "./auth.js";
 import { ZCatChatRequest, ZCatChatResponse } from "./chat.js";
-import { ZBananaCreateRequest, ZCreateTaskResponse, ZJimengCreateResponse, ZJimengImageCreateRequest, ZJimengVideoCreateRequest, ZQueryResultRequest, ZQueryResultResponse, ZSoraCreateRequest } from "./generation.js";
+import { ZBananaCreateRequest, ZCreateTaskResponse, ZJimengCreateResponse, ZJimengImageCreateRequest, ZJimengVideoCreateRequest, ZListTasksRequest, ZListTasksResponse, ZQueryResultRequest, ZQueryResultResponse, ZSoraCreateRequest } from "./generation.js";
 import { ZRedeemCardRequest, ZRedeemCardResponse } from "./pay.js";
 import { ZGetHistoryRequest, ZGetHistoryResponse, ZHeartbeatRequest, ZHeartbeatResponse } from "./user.js";
 
@@ -74,6 +74,10 @@ const operationTable = {
   jimengImageCreate: {
     method: "POST", path: "/api/proxy/jimeng/image", summary: "即梦图片生成（JSON 或 multipart）", tag: "generation",
     authenticated: true, clientTimeoutMs: 60_000, input: ZJimengImageCreateRequest, output: ZJimengCreateResponse,
+  },
+  listTasks: {
+    method: "GET", path: "/api/user/tasks", summary: "我的生成任务（按时间倒序）", tag: "user",
+    authenticated: true, clientTimeoutMs: 30_000, input: ZListTasksRequest, output: ZListTasksResponse,
   },
   catChat: {
     method: "POST", path: "/api/proxy/cat/chat", summary: "AI 猫猫伴侣对话", tag: "chat",

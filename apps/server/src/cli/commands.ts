@@ -1,6 +1,7 @@
 import type { AppDeps } from "../deps.js";
 import { migrateToLatest } from "../db/migrate.js";
 import { cardCommands } from "../modules/cards/commands.js";
+import { taskCommands } from "../modules/generation/commands.js";
 import { inviteCommands } from "../modules/invites/commands.js";
 import { ledgerCommands } from "../modules/points/commands.js";
 import { userCommands } from "../modules/users/commands.js";
@@ -40,4 +41,5 @@ export const commands: Command[] = [
   ...userCommands,
   ...ledgerCommands,
   ...inviteCommands,
+  ...taskCommands,
 ];

@@ -87,7 +87,6 @@ function resilientPool(pool: pg.Pool): PostgresPool {
       };
     },
     end: () => pool.end(),
-    options: pool.options,
   };
 }
 

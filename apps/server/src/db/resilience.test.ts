@@ -22,7 +22,7 @@ describe("a database that drops connections", () => {
 
   it("keeps the process alive when PostgreSQL terminates checked-out connections under load, and recovers", async () => {
     const heartbeat = () => app.post("/api/user/heartbeat", { email: user.email }, user.headers);
-    const answers: Promise<{ status: number; body: any }>[] = [];
+    const answers: ReturnType<typeof heartbeat>[] = [];
     for (let round = 0; round < 5; round++) {
       for (let i = 0; i < 20; i++) answers.push(heartbeat());
       // The test's own admin connection would be terminated too: it runs on a separate client.

@@ -1,4 +1,4 @@
-import type { LedgerType } from "@ocean1/contract";
+import type { LedgerType, TaskKind, TaskStatus } from "@ocean1/contract";
 import type { ColumnType, Generated, Selectable } from "kysely";
 
 /** A timestamp the database fills in; readable as a Date, writable as a Date. */
@@ -91,6 +91,45 @@ export interface InviteCodesTable {
   created_at: CreatedAt;
 }
 
+/** One row per generation task of any kind (DESIGN.md §6). */
+export interface TasksTable {
+  id: Generated<number>;
+  /** The id users and the frontend see: random, reveals nothing. */
+  public_id: string;
+  user_id: number;
+  kind: TaskKind;
+  /** The public model name the user asked for, and what the upstream was sent. */
+  model: string;
+  upstream_model: string;
+  /** The mapped upstream parameters (never a key). */
+  request: ColumnType<Record<string, unknown>, string, string>;
+  /** Null until the upstream accepted the task (and for synchronous Jimeng calls). */
+  upstream_id: string | null;
+  status: TaskStatus;
+  progress: Generated<number>;
+  result_url: string | null;
+  result_at: Date | null;
+  /** Chinese, for the user. */
+  failure_message: string | null;
+  /** What the upstream said, for the operator (never shown to users). */
+  failure_detail: string | null;
+  cost: number;
+  charge_ledger_id: number | null;
+  refund_ledger_id: number | null;
+  /** The instance working the task now, until `lease_until` (database clock). */
+  lease_owner: string | null;
+  lease_until: Date | null;
+  next_poll_at: Generated<Date>;
+  polled_at: Date | null;
+  /** Consecutive transient upstream failures (429, 5xx, timeouts): the backoff grows with it. */
+  poll_failures: Generated<number>;
+  /** Every upstream request made for this task (submit and polls). */
+  upstream_calls: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  finished_at: Date | null;
+}
+
 export type ChatCallStatus = "pending" | "answered" | "refunded";
 
 /** A paid cat-chat call: `pending` from its charge until it is answered or refunded. */
@@ -112,6 +151,7 @@ export interface Database {
   ledger: LedgerTable;
   card_keys: CardKeysTable;
   invite_codes: InviteCodesTable;
+  tasks: TasksTable;
   chat_calls: ChatCallsTable;
 }
 
@@ -120,3 +160,4 @@ export type LedgerRow = Selectable<LedgerTable>;
 export type CardKey = Selectable<CardKeysTable>;
 export type InviteCode = Selectable<InviteCodesTable>;
 export type VerificationCode = Selectable<VerificationCodesTable>;
+export type Task = Selectable<TasksTable>;

@@ -18,6 +18,11 @@ afterAll(() => app.close());
 
 const generic = "服务器内部错误，请稍后再试";
 
+/** The part of a tRPC error answer that these tests read. */
+interface TRPCErrorBody {
+  error: { message: string; data: { failure: unknown } };
+}
+
 describe("an answer that breaks its own output schema", () => {
   it("is INTERNAL over REST and tRPC, generic, and logged at error level with the request id", async () => {
     const user = await createTestUser(app.deps);
@@ -31,7 +36,7 @@ describe("an answer that breaks its own output schema", () => {
 
     const trpc = await fetch(`${app.url}/trpc/getHistory?input=${encodeURIComponent("{}")}`, { headers: { ...user.headers, "x-request-id": "schema-break-2" } });
     expect(trpc.status).toBe(500);
-    const body = (await trpc.json()) as any;
+    const body = (await trpc.json()) as TRPCErrorBody;
     expect(body.error.message).toBe(generic);
     expect(body.error.data.failure).toEqual({ status: "failed", code: "INTERNAL", msg: generic });
     expect(JSON.stringify(body)).not.toMatch(/Output validation|bogus|stack/);
@@ -44,6 +49,11 @@ describe("an answer that breaks its own output schema", () => {
   });
 });
 
+/** The part of a tRPC error answer that these tests read. */
+interface TRPCErrorBody {
+  error: { message: string; data: { failure: unknown } };
+}
+
 describe("validation messages are sentences for people, with the field beside the code", () => {
   const register = (body: Record<string, unknown>) =>
     app.post("/api/auth/register", { email: "new@example.com", password: "long enough", nickname: "Ann", verify_code: "123456", ...body });
@@ -54,7 +64,7 @@ describe("validation messages are sentences for people, with the field beside th
     [{ email: undefined }, "email", "请填写邮箱"],
     [{ email: 42 }, "email", "邮箱格式不正确"],
     [{ verify_code: "12ab" }, "verify_code", "验证码应为 6 位数字"],
-    [{ nickname: "x".repeat(40) }, "nickname", "昵称不能超过 32 个字符"],
+    [{ nickname: "x".repeat(40) }, "nickname", "昵称最多 32 个字符"],
     [{ nickname: 7 }, "nickname", "昵称格式不正确"],
   ])("register with %j answers field %s: %s", async (body, field, msg) => {
     expect(await register(body)).toEqual({ status: 200, body: { status: "failed", code: "VALIDATION", field, msg } });
@@ -91,6 +101,11 @@ describe("validation messages are sentences for people, with the field beside th
   });
 });
 
+/** The part of a tRPC error answer that these tests read. */
+interface TRPCErrorBody {
+  error: { message: string; data: { failure: unknown } };
+}
+
 describe('a device id of "server" (a page rendered on the server)', () => {
   const invalidDevice = { status: 200, body: { status: "failed", code: "INVALID_DEVICE", msg: expect.stringContaining("浏览器") } };
 
@@ -106,6 +121,11 @@ describe('a device id of "server" (a page rendered on the server)', () => {
   });
 });
 
+/** The part of a tRPC error answer that these tests read. */
+interface TRPCErrorBody {
+  error: { message: string; data: { failure: unknown } };
+}
+
 describe("a credit past the balance column", () => {
   it("is refused as POINTS_LIMIT, changing nothing, not an SQL overflow", async () => {
     const user = await createTestUser(app.deps, { points: maxBalance - 10 });
@@ -118,6 +138,11 @@ describe("a credit past the balance column", () => {
     expect(row.redeemed_by).toBeNull();
   });
 });
+
+/** The part of a tRPC error answer that these tests read. */
+interface TRPCErrorBody {
+  error: { message: string; data: { failure: unknown } };
+}
 
 describe("the request log", () => {
   it("names the full path of a tRPC call and hides secrets at any depth", async () => {

@@ -3,10 +3,12 @@ import type { Server } from "node:http";
 import { createApp } from "../app.js";
 import { loadConfig, type Config } from "../config.js";
 import { applyServerLimits } from "../http/server-limits.js";
-import type { AppDeps } from "../deps.js";
+import type { AppDeps, CoreDeps } from "../deps.js";
 import type { Clock } from "../lib/clock.js";
 import { createLogger, type Logger } from "../logger.js";
 import { createSmtpMailer } from "../mail/mailer.js";
+import { createGeneration } from "../modules/generation/generation.js";
+import type { GenerationTuning } from "../modules/generation/tuning.js";
 import { resolveProviders } from "../providers.js";
 import { createTestDatabase, type TestDatabase } from "./database.js";
 import { startTestSmtp, type TestSmtp } from "./smtp.js";
@@ -53,6 +55,8 @@ export interface TestAppOptions {
   database?: TestDatabase;
   /** Where the app logs (a test that reads the log), instead of TEST_LOG_LEVEL's stdout logger. */
   logger?: Logger;
+  /** Shorter timings of the task machinery (keep-alives, polling, grace periods). */
+  tuning?: Partial<GenerationTuning>;
 }
 
 export async function startTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
@@ -60,7 +64,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
   const smtp = await startTestSmtp();
   const config = testConfig({ SMTP_URL: smtp.url, ...env });
   const clock = new TestClock();
-  const deps: AppDeps = {
+  const core: CoreDeps = {
     db: database.db,
     config,
     secret: "test-secret-test-secret-test-secret-0123",
@@ -69,6 +73,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
     clock,
     providers: resolveProviders(config),
   };
+  const deps: AppDeps = { ...core, generation: createGeneration(core, options.tuning) };
   const server: Server = createApp(deps).listen(0, "127.0.0.1");
   applyServerLimits(server);
   await new Promise<void>((resolve) => server.once("listening", resolve));
@@ -99,6 +104,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
     post: (path, body, headers = {}) => call("POST", path, body, headers),
     get: (path, headers = {}) => call("GET", path, undefined, headers),
     async close() {
+      await deps.generation.shutdown();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       deps.mailer.close();
       await smtp.close();

@@ -1,10 +1,13 @@
 import { Writable } from "node:stream";
 import { createLogger, type Logger } from "../logger.js";
 
+/** One parsed pino line: its well-known keys typed, the rest whatever was logged. */
+export type LogLine = { level: string | number; msg?: string; requestId?: string } & Record<string, unknown>;
+
 export interface CapturedLog {
   logger: Logger;
   /** Every line logged so far, parsed. */
-  lines(): Record<string, any>[];
+  lines(): LogLine[];
   /** The raw text logged so far. */
   text(): string;
 }
@@ -20,7 +23,7 @@ export function captureLog(level = "debug"): CapturedLog {
   });
   return {
     logger: createLogger(level, destination),
-    lines: () => text.split("\n").filter(Boolean).map((line) => JSON.parse(line) as Record<string, any>),
+    lines: () => text.split("\n").filter(Boolean).map((line) => JSON.parse(line) as LogLine),
     text: () => text,
   };
 }

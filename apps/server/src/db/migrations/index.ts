@@ -1,11 +1,13 @@
-import type { Migration } from "kysely/migration";
+import type { Migration } from "kysely";
 import * as accounts from "./2026-11-24T00-00-00_accounts.js";
 import * as points from "./2026-11-24T00-00-01_points.js";
 import * as chatCalls from "./2026-11-25T09-00-00_chat_calls.js";
+import * as tasks from "./2026-11-25T10-00-00_tasks.js";
 
 /** Every migration, by its timestamped name. Shipped migrations are never edited; add a new one. */
 export const migrations: Record<string, Migration> = {
   "2026-11-24T00-00-00_accounts": accounts,
   "2026-11-24T00-00-01_points": points,
   "2026-11-25T09-00-00_chat_calls": chatCalls,
+  "2026-11-25T10-00-00_tasks": tasks,
 };

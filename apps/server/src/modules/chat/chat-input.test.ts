@@ -50,12 +50,15 @@ describe("cat chat input bounds", () => {
     ["a NUL character", { messages: [{ role: "user", content: "a\u0000b" }] }, "消息内容不能包含空字符"],
     ["an unknown role", { messages: [{ role: "robot", content: "hi" }] }, "消息角色应为 user、assistant 或 system"],
     ["a conversation ending with the cat", { messages: [hi, { role: "assistant", content: "喵" }] }, "最后一条消息应来自用户"],
-    ["no messages field", {}, "messages"],
+    ["no messages field", {}, "请填写消息"],
   ])("refuses %s with VALIDATION and a Chinese message, charging and sending nothing", async (_name, body, message) => {
     const user = await createTestUser(paid.deps, { points: 5 });
     const res = await chat(paid, user, body);
-    expect(res).toEqual({ status: 200, body: { status: "failed", code: "VALIDATION", msg: expect.stringContaining(message) } });
-    expect(res.body.msg).toContain("messages");
+    expect(res).toEqual({
+      status: 200,
+      body: { status: "failed", code: "VALIDATION", field: expect.stringMatching(/^messages/), msg: expect.stringContaining(message) },
+    });
+    expect(res.body.msg).not.toContain("messages");
     expect(upstream.requests).toHaveLength(0);
     expect(await pointsOf(paid.deps, user.id)).toBe(5);
   });

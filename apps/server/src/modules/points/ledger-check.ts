@@ -1,5 +1,6 @@
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../../db/schema.js";
+import { taskLedgerOffenders } from "../generation/ledger-tasks.js";
 
 export interface LedgerOffender {
   email: string;
@@ -83,7 +84,10 @@ function describeProblems(row: OffenderRow): string {
   return problems.join("; ");
 }
 
-/** Checks the invariant of DESIGN.md §5 for every user, on one consistent snapshot. */
+/**
+ * Checks the invariant of DESIGN.md §5 for every user, and that every failed task was refunded
+ * exactly once and no other task was refunded (§6), on one consistent snapshot.
+ */
 export async function checkLedger(db: Kysely<Database>): Promise<LedgerCheckReport> {
   return db
     .transaction()
@@ -92,7 +96,7 @@ export async function checkLedger(db: Kysely<Database>): Promise<LedgerCheckRepo
     .execute(async (trx) => {
       const { users } = await trx.selectFrom("users").select((eb) => eb.fn.countAll<number>().as("users")).executeTakeFirstOrThrow();
       const { rows } = await offendersQuery.execute(trx);
-      const offenders = rows.map((row) => ({ email: row.email, problem: describeProblems(row) }));
+      const offenders = [...rows.map((row) => ({ email: row.email, problem: describeProblems(row) })), ...(await taskLedgerOffenders(trx))];
       return { ok: offenders.length === 0, users_checked: Number(users), offenders };
     });
 }

@@ -1,0 +1,36 @@
+import type { CreateTaskResponse, GenerationResult, TaskSnapshot, TaskSummary } from "@ocean1/contract";
+import type { Task } from "../../db/schema.js";
+
+export function toSnapshot(task: Task): TaskSnapshot {
+  return { id: task.public_id, status: task.status, progress: task.progress, ...(task.result_url ? { result_url: task.result_url } : {}) };
+}
+
+/** What a create call answers (DESIGN.md §6): a failed task is `status:"failed"` with its message. */
+export function toCreateAnswer(task: Task): CreateTaskResponse {
+  if (task.status === "failed") return { status: "failed", msg: task.failure_message ?? "生成失败", data: { id: task.public_id, status: "failed" } };
+  return { status: "success", data: toSnapshot(task) };
+}
+
+export function toGenerationResult(task: Task): GenerationResult {
+  return {
+    status: task.status,
+    progress: task.progress,
+    ...(task.result_url ? { result_url: task.result_url } : {}),
+    ...(task.failure_message ? { msg: task.failure_message } : {}),
+  };
+}
+
+export function toSummary(task: Task): TaskSummary {
+  return {
+    id: task.public_id,
+    kind: task.kind,
+    model: task.model,
+    status: task.status,
+    progress: task.progress,
+    ...(task.result_url ? { result_url: task.result_url } : {}),
+    ...(task.result_at ? { result_at: task.result_at.toISOString() } : {}),
+    ...(task.failure_message ? { msg: task.failure_message } : {}),
+    cost: task.cost,
+    created_at: task.created_at.toISOString(),
+  };
+}

@@ -1,0 +1,70 @@
+import type { CatalogInput } from "./catalog.js";
+
+const same = (...values: string[]) => Object.fromEntries(values.map((value) => [value, { upstream: value }]));
+
+const bananaSizes = {
+  "1K": { upstream: "1K", points: 4 },
+  "2K": { upstream: "2K", points: 6 },
+  "4K": { upstream: "4K", points: 10 },
+  "1024x1024": { upstream: "1K", points: 4 },
+  "2048x2048": { upstream: "2K", points: 6 },
+  "4096x4096": { upstream: "4K", points: 10 },
+};
+const bananaOptions = {
+  imageSize: { default: "1K", values: bananaSizes },
+  aspectRatio: { default: "auto", values: same("auto", "1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3", "5:4", "4:5", "21:9") },
+};
+const jimengRatios = same("1:1", "4:3", "3:4", "16:9", "9:16", "3:2", "2:3", "21:9");
+
+/** DESIGN.md §6: the prices and mappings served when MODEL_CATALOG is unset. */
+export const defaultCatalog: CatalogInput = {
+  sora: {
+    default: "sora-2",
+    models: {
+      "sora-2": {
+        upstream: "sora-2",
+        options: {
+          // The upstream makes 10 s and 15 s videos; a requested 5 s is served (and priced) as 10 s.
+          duration: {
+            default: "10",
+            values: { "5": { upstream: 10, points: 20 }, "10": { upstream: 10, points: 20 }, "15": { upstream: 15, points: 30 } },
+          },
+          size: { default: "small", values: same("small", "large") },
+          aspectRatio: { default: "16:9", values: same("16:9", "9:16") },
+        },
+      },
+    },
+  },
+  banana: {
+    default: "nano-banana",
+    models: {
+      "banana-v1": { upstream: "nano-banana", options: bananaOptions },
+      "nano-banana": { upstream: "nano-banana", options: bananaOptions },
+      "nano-banana-pro": { upstream: "nano-banana-pro", options: bananaOptions },
+    },
+  },
+  jimeng_image: {
+    default: "jimeng-4.0",
+    models: {
+      "jimeng-4.0": {
+        upstream: "jimeng-4.0",
+        points: 4,
+        options: { ratio: { default: "1:1", values: jimengRatios }, resolution: { default: "2k", values: same("1k", "2k", "4k") } },
+      },
+    },
+  },
+  jimeng_video: {
+    default: "jimeng-video-3.0",
+    models: {
+      "jimeng-video-3.0": {
+        upstream: "jimeng-video-3.0",
+        points: 20,
+        options: {
+          ratio: { default: "16:9", values: jimengRatios },
+          resolution: { default: "720p", values: same("720p", "1080p") },
+          duration: { default: "5", values: { "5": { upstream: 5 }, "10": { upstream: 10 } } },
+        },
+      },
+    },
+  },
+};

@@ -1,0 +1,87 @@
+import { readFileSync } from "node:fs";
+import { taskKinds, type TaskKind } from "@ocean1/contract";
+import { z } from "zod";
+import { defaultCatalog } from "./catalog-default.js";
+
+const ZPoints = z.number().int().min(0).max(1_000_000);
+
+const ZOptionValue = z.strictObject({
+  /** What the upstream is sent for this value. */
+  upstream: z.union([z.string().min(1), z.number()]),
+  /** Added to the model's price when this value is chosen. */
+  points: ZPoints.default(0),
+});
+
+const ZOption = z.strictObject({
+  /** Used when the request leaves the option out. */
+  default: z.string().optional(),
+  /** Accepted request values (as strings: a duration of 5 is `"5"`) → upstream value and price. */
+  values: z.record(z.string().min(1), ZOptionValue).refine((values) => Object.keys(values).length > 0, "needs at least one value"),
+});
+
+const ZModel = z.strictObject({
+  upstream: z.string().min(1),
+  points: ZPoints.default(0),
+  options: z.record(z.string().min(1), ZOption).default({}),
+});
+
+const ZKind = z.strictObject({
+  /** The model of a request that names none (Jimeng payloads may leave it out). */
+  default: z.string().optional(),
+  models: z.record(z.string().min(1), ZModel),
+});
+
+const ZCatalog = z.strictObject(Object.fromEntries(taskKinds.map((kind) => [kind, ZKind.default({ models: {} })])) as Record<TaskKind, z.ZodDefault<typeof ZKind>>);
+
+export type Catalog = z.infer<typeof ZCatalog>;
+export type CatalogInput = z.input<typeof ZCatalog>;
+export type CatalogModel = z.infer<typeof ZModel>;
+
+export class CatalogError extends Error {
+  override name = "CatalogError";
+}
+
+/** Defaults must name a model / value that exists: a typo there would refuse every request. */
+function checkDefaults(catalog: Catalog): string[] {
+  const problems: string[] = [];
+  for (const kind of taskKinds) {
+    const section = catalog[kind];
+    if (section.default !== undefined && !section.models[section.default]) problems.push(`${kind}.default: no model named "${section.default}"`);
+    for (const [name, model] of Object.entries(section.models)) {
+      for (const [option, spec] of Object.entries(model.options)) {
+        if (spec.default !== undefined && !spec.values[spec.default]) {
+          problems.push(`${kind}.models.${name}.options.${option}.default: "${spec.default}" is not one of its values`);
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+/** Validates a catalogue; every problem names its entry (`banana.models.banana-v1.options.imageSize…`). */
+export function parseCatalog(input: unknown): Catalog {
+  const parsed = ZCatalog.safeParse(input);
+  const problems = parsed.success
+    ? checkDefaults(parsed.data)
+    : parsed.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`);
+  if (problems.length > 0 || !parsed.success) throw new CatalogError(problems.join("\n"));
+  return parsed.data;
+}
+
+/** The built-in catalogue, or the JSON file at `path` (MODEL_CATALOG) that replaces it. */
+export function loadCatalog(path: string | undefined): Catalog {
+  if (!path) return parseCatalog(defaultCatalog);
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new CatalogError(`cannot read ${path}: ${(error as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new CatalogError(`${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  return parseCatalog(json);
+}

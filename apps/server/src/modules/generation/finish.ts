@@ -1,0 +1,74 @@
+import { sql, type Kysely } from "kysely";
+import type { Database, Task } from "../../db/schema.js";
+import { changePoints } from "../points/ledger.js";
+import { unfinished } from "./queries.js";
+
+export const refundDescription = "生成失败退款";
+
+/** `task:<public id>`: the reference of the ledger rows that charged and refunded a task. */
+export const taskRef = (task: Pick<Task, "public_id">) => `task:${task.public_id}`;
+
+/**
+ * Completes a task: a compare-and-set from an unfinished status, so a task is completed at most
+ * once and never after it failed. Answers whether this call made the change.
+ */
+export async function completeTask(db: Kysely<Database>, id: number, resultUrl: string, upstreamCalls = 1): Promise<boolean> {
+  const row = await db
+    .updateTable("tasks")
+    .set({
+      status: "completed",
+      progress: 100,
+      result_url: resultUrl,
+      result_at: sql`now()`,
+      finished_at: sql`now()`,
+      lease_owner: null,
+      lease_until: null,
+      polled_at: sql`now()`,
+      upstream_calls: sql`upstream_calls + ${upstreamCalls}`,
+      updated_at: sql`now()`,
+    })
+    .where("id", "=", id)
+    .where("status", "in", unfinished)
+    .returning("id")
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export interface TaskFailure {
+  /** Chinese, shown to the user. */
+  message: string;
+  /** What happened, for the operator. */
+  detail: string;
+  upstreamCalls?: number;
+}
+
+/**
+ * Fails a task and refunds its cost in one transaction. The compare-and-set to `failed` lets exactly
+ * one caller through, so the refund happens exactly once whatever runs concurrently.
+ */
+export async function failTask(db: Kysely<Database>, id: number, failure: TaskFailure): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const task = await trx
+      .updateTable("tasks")
+      .set({
+        status: "failed",
+        failure_message: failure.message,
+        failure_detail: failure.detail.slice(0, 1000),
+        finished_at: sql`now()`,
+        lease_owner: null,
+        lease_until: null,
+        upstream_calls: sql`upstream_calls + ${failure.upstreamCalls ?? 0}`,
+        updated_at: sql`now()`,
+      })
+      .where("id", "=", id)
+      .where("status", "in", unfinished)
+      .returningAll()
+      .executeTakeFirst();
+    if (!task) return false;
+    if (task.cost > 0) {
+      const refund = await changePoints(trx, { userId: task.user_id, delta: task.cost, type: "refund", description: refundDescription, ref: taskRef(task) });
+      await trx.updateTable("tasks").set({ refund_ledger_id: refund.id }).where("id", "=", id).execute();
+    }
+    return true;
+  });
+}

@@ -1,0 +1,90 @@
+import { z } from "zod";
+import { upstreamMessages, type UpstreamOutcome } from "./upstream.js";
+
+/** A GrsAI progress object (`data` of /v1/draw/result, or one `data:` line of a stream). */
+const ZProgress = z.looseObject({
+  id: z.string().min(1).optional(),
+  url: z.string().optional(),
+  results: z.array(z.looseObject({ url: z.string().optional() })).nullish(),
+  progress: z.coerce.number().optional(),
+  status: z.string().optional(),
+  failure_reason: z.string().nullish(),
+  error: z.string().nullish(),
+});
+type Progress = z.infer<typeof ZProgress>;
+
+const ZEnvelope = z.looseObject({ code: z.number(), msg: z.string().nullish(), data: z.unknown().optional() });
+
+function unreadable(detail: string): UpstreamOutcome {
+  return { kind: "transient", detail: `unreadable answer: ${detail}`, unreadable: true };
+}
+
+/** A progress object → outcome; `accepted` when it only names the task (submit). */
+export function outcomeOfProgress(progress: Progress, phase: "submit" | "poll"): UpstreamOutcome {
+  const detail = [progress.failure_reason, progress.error].filter(Boolean).join(": ");
+  switch (progress.status) {
+    case "succeeded": {
+      const url = progress.results?.find((result) => result.url)?.url ?? progress.url;
+      return url ? { kind: "succeeded", url } : unreadable("succeeded without a result url");
+    }
+    case "failed":
+      if (progress.failure_reason === "output_moderation") return { kind: "failed", message: upstreamMessages.outputModeration, detail };
+      if (progress.failure_reason === "input_moderation") return { kind: "failed", message: upstreamMessages.inputModeration, detail };
+      return { kind: "failed", message: upstreamMessages.error, detail: detail || "failed" };
+    default:
+      if (phase === "submit") return progress.id ? { kind: "accepted", upstreamId: progress.id } : unreadable("no task id");
+      return { kind: "running", progress: Math.max(0, Math.min(99, Math.round(progress.progress ?? 0))) };
+  }
+}
+
+/** `{code, msg, data}`: code 0 carries `{id}` (submit) or a progress object (poll). */
+export function parseGrsaiAnswer(text: string, phase: "submit" | "poll"): UpstreamOutcome {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return unreadable(`not JSON (${text.slice(0, 80)})`);
+  }
+  const envelope = ZEnvelope.safeParse(json);
+  if (!envelope.success) {
+    // Some relays answer the bare progress object.
+    const bare = ZProgress.safeParse(json);
+    return bare.success && bare.data.id ? outcomeOfProgress(bare.data, phase) : unreadable("no code");
+  }
+  const { code, msg } = envelope.data;
+  if (code !== 0) {
+    return { kind: "failed", message: upstreamMessages.serviceProblem, detail: `upstream code ${code}: ${msg ?? ""}`, operatorProblem: true };
+  }
+  const progress = ZProgress.safeParse(envelope.data.data);
+  if (!progress.success) return unreadable("data is not a progress object");
+  if (phase === "submit" && progress.data.id && !progress.data.status) return { kind: "accepted", upstreamId: progress.data.id };
+  return outcomeOfProgress(progress.data, phase);
+}
+
+/**
+ * The streaming mode: `data: {json}` lines. The first line that names the task is enough (it is
+ * then followed by polling); a line that is already final is taken as it is.
+ */
+export async function readGrsaiStream(body: ReadableStream<Uint8Array> | null): Promise<UpstreamOutcome> {
+  if (!body) return unreadable("empty stream");
+  const decoder = new TextDecoder();
+  let buffer = "";
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (value) buffer += decoder.decode(value, { stream: true });
+      const lines = buffer.split("\n");
+      buffer = done ? "" : (lines.pop() ?? "");
+      for (const line of lines) {
+        const payload = line.startsWith("data:") ? line.slice(5).trim() : "";
+        if (!payload || payload === "[DONE]") continue;
+        const outcome = parseGrsaiAnswer(payload, "submit");
+        if (outcome.kind !== "transient") return outcome;
+      }
+      if (done) return unreadable("stream ended without a task id");
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+}

@@ -1,0 +1,46 @@
+import type { ProviderEndpoint } from "../../providers.js";
+import { isTimeout, outcomeOfStatus, postUpstream, readText, upstreamMessages, type UpstreamOutcome } from "./upstream.js";
+import { parseGrsaiAnswer, readGrsaiStream } from "./grsai-parse.js";
+
+export const grsaiPaths = { sora: "/v1/video/sora-video", banana: "/v1/draw/nano-banana", result: "/v1/draw/result" } as const;
+
+export interface GrsaiTimeouts {
+  submitMs: number;
+  pollMs: number;
+}
+
+/**
+ * Submits a task with `webHook:"-1"` (the answer carries the id at once). A relay that streams
+ * `data:` lines anyway is read until the first line names the id. A timeout here is final: the
+ * upstream may or may not have the task, and without its id we cannot follow it.
+ */
+export async function submitGrsai(endpoint: ProviderEndpoint, path: string, payload: Record<string, unknown>, timeouts: GrsaiTimeouts): Promise<UpstreamOutcome> {
+  try {
+    const res = await postUpstream(endpoint, path, JSON.stringify({ ...payload, webHook: "-1", shutProgress: false }), timeouts.submitMs);
+    const byStatus = outcomeOfStatus(res.status);
+    if (byStatus) {
+      await res.body?.cancel();
+      return byStatus;
+    }
+    const outcome = res.contentType.includes("text/event-stream") ? await readGrsaiStream(res.body) : parseGrsaiAnswer(await readText(res.body), "submit");
+    return outcome.kind === "transient" && outcome.unreadable ? { kind: "failed", message: upstreamMessages.unreadable, detail: outcome.detail } : outcome;
+  } catch (error) {
+    if (isTimeout(error)) return { kind: "failed", message: upstreamMessages.timeout, detail: `submit timed out after ${timeouts.submitMs} ms` };
+    return { kind: "transient", detail: `submit: ${(error as Error).message}` };
+  }
+}
+
+/** Polls `/v1/draw/result {id}`; 429, 5xx, timeouts and unreadable answers are transient. */
+export async function pollGrsai(endpoint: ProviderEndpoint, upstreamId: string, timeouts: GrsaiTimeouts): Promise<UpstreamOutcome> {
+  try {
+    const res = await postUpstream(endpoint, grsaiPaths.result, JSON.stringify({ id: upstreamId }), timeouts.pollMs);
+    const byStatus = outcomeOfStatus(res.status);
+    if (byStatus) {
+      await res.body?.cancel();
+      return byStatus;
+    }
+    return parseGrsaiAnswer(await readText(res.body), "poll");
+  } catch (error) {
+    return { kind: "transient", detail: isTimeout(error) ? `poll timed out after ${timeouts.pollMs} ms` : `poll: ${(error as Error).message}` };
+  }
+}

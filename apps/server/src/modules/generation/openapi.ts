@@ -1,0 +1,27 @@
+import { operations } from "@ocean1/contract";
+
+type OperationObject = { description?: string; responses?: Record<string, { description?: string; content?: Record<string, { schema?: unknown }> }> };
+
+const heldDescription = (waitVariable: string) =>
+  `Held answer: the request stays open until the task ends or ${waitVariable} passes, writing one whitespace byte about every 15 s ` +
+  `(a JSON document may start with whitespace), then one JSON document — read it with one \`res.json()\`. ` +
+  "A task still running at the end answers `status:\"success\"` with its current state: poll `/api/proxy/v1/draw/result`. " +
+  "With `Accept: text/event-stream` the answer is an event stream instead: `event: progress` with `{id, status, progress}` on each change, " +
+  "then one `event: done` whose data is the same document as the JSON answer. Served by an express route ahead of the REST adapter.";
+
+/**
+ * The sora and banana answers are written by express routes (held, keep-alive whitespace, an
+ * optional event stream), which the generated document cannot know: this says so.
+ */
+export function describeHeldAnswers(paths: Record<string, unknown>): void {
+  for (const [name, wait] of [["soraCreate", "SORA_WAIT_SECONDS (570 s)"], ["bananaCreate", "BANANA_WAIT_SECONDS (280 s)"]] as const) {
+    const operation = (paths[operations[name].path] as Record<string, OperationObject> | undefined)?.post;
+    const answer = operation?.responses?.["200"];
+    const json = answer?.content?.["application/json"];
+    if (!operation || !answer?.content || !json) continue;
+    operation.description = heldDescription(wait);
+    answer.content["text/event-stream"] = {
+      schema: { type: "string", description: "`event: progress` / `data: {id, status, progress}` lines, then `event: done` / `data: <the JSON answer>`" },
+    };
+  }
+}

@@ -1,0 +1,56 @@
+import type { TaskKind } from "@ocean1/contract";
+import { AppError } from "../../errors/app-error.js";
+import type { Catalog } from "./catalog.js";
+
+/** What a request resolves to: the upstream model, the mapped options and the price. */
+export interface PricedRequest {
+  model: string;
+  upstreamModel: string;
+  /** Option name → the upstream's value (e.g. `duration: 10`, `imageSize: "1K"`). */
+  options: Record<string, string | number>;
+  cost: number;
+}
+
+const optionLabels: Record<string, string> = {
+  duration: "视频时长",
+  size: "视频尺寸",
+  aspectRatio: "画面比例",
+  imageSize: "图片尺寸",
+  ratio: "画面比例",
+  resolution: "分辨率",
+};
+
+/**
+ * Maps what the frontend sends onto what the upstream accepts, and prices it. An unknown model or
+ * a value with no mapping is refused before anything is charged.
+ */
+export function priceRequest(
+  catalog: Catalog,
+  kind: TaskKind,
+  model: string | undefined,
+  requested: Record<string, string | number | undefined>,
+): PricedRequest {
+  const section = catalog[kind];
+  const name = model ?? section.default;
+  const entry = name === undefined ? undefined : section.models[name];
+  if (name === undefined || !entry) {
+    const known = Object.keys(section.models);
+    throw new AppError("MODEL_UNKNOWN", `不支持模型 ${name ?? "（未填写）"}${known.length ? `，可选：${known.join("、")}` : ""}`, "model");
+  }
+  const options: Record<string, string | number> = {};
+  let cost = entry.points;
+  for (const [option, spec] of Object.entries(entry.options)) {
+    const given = requested[option];
+    const key = given === undefined || given === "" ? spec.default : String(given).trim();
+    const label = optionLabels[option] ?? option;
+    const value = key === undefined ? undefined : spec.values[key];
+    if (key === undefined || !value) {
+      const choices = Object.keys(spec.values).join("、");
+      const message = key === undefined ? `请选择${label}，可选：${choices}` : `不支持${label} ${key}，可选：${choices}`;
+      throw new AppError("OPTION_UNSUPPORTED", message, option);
+    }
+    options[option] = value.upstream;
+    cost += value.points;
+  }
+  return { model: name, upstreamModel: entry.upstream, options, cost };
+}

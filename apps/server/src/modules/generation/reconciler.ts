@@ -1,0 +1,96 @@
+import type { AppDeps } from "../../deps.js";
+import type { Task } from "../../db/schema.js";
+import { completeTask, failTask } from "./finish.js";
+import { pollGrsai } from "./grsai.js";
+import { claimDueTasks, recordPoll } from "./queries.js";
+import { backoff, pollInterval } from "./tuning.js";
+import { upstreamMessages, type UpstreamOutcome } from "./upstream.js";
+
+export interface ReconcileReport {
+  claimed: number;
+}
+
+type ClaimedTask = Task & { age_ms: number };
+
+
+/**
+ * One pass of the reconciler: every unfinished task that is due and not leased is leased to this
+ * instance and worked once. Runs on every instance; leases keep them from working one task twice.
+ */
+export async function reconcileDue(deps: AppDeps): Promise<ReconcileReport> {
+  const { tuning, instanceId } = deps.generation;
+  const tasks = await claimDueTasks(deps.db, { owner: instanceId, leaseMs: tuning.leaseMs, limit: tuning.reconcileBatch });
+  await Promise.all(tasks.map((task) => workTask(deps, task)));
+  return { claimed: tasks.length };
+}
+
+/** Refreshes these tasks now if they are due (someone waits for them or polls them). */
+export async function refreshTasks(deps: AppDeps, ids: number[], options: { userPoll?: boolean } = {}): Promise<void> {
+  const { tuning, instanceId } = deps.generation;
+  const tasks = await claimDueTasks(deps.db, {
+    owner: instanceId,
+    leaseMs: tuning.leaseMs,
+    limit: ids.length,
+    ids,
+    ...(options.userPoll ? { refreshAfterMs: tuning.refreshMinMs } : {}),
+  });
+  await Promise.all(tasks.map((task) => workTask(deps, task)));
+}
+
+/** Acts on one leased task: fail what can no longer finish, otherwise poll its upstream once. */
+async function workTask(deps: AppDeps, task: ClaimedTask): Promise<void> {
+  const { tuning } = deps.generation;
+  const log = deps.logger.child({ task: task.public_id, kind: task.kind });
+  try {
+    if (task.upstream_id === null) {
+      // Nobody holds the lease of a task that never got its upstream id: the instance that created
+      // it stopped between the charge and the submit, or during a synchronous upstream call.
+      log.warn("task cut off before the upstream answered: failed and refunded");
+      await failTask(deps.db, task.id, { message: upstreamMessages.interrupted, detail: "no upstream id after the grace period (instance stopped)" });
+      return;
+    }
+    if (task.age_ms > tuning.maxAgeMs[task.kind]) {
+      log.warn({ ageMs: task.age_ms }, "task too old: failed and refunded");
+      await failTask(deps.db, task.id, { message: upstreamMessages.tooLong, detail: `no result after ${Math.round(task.age_ms / 1000)} s` });
+      return;
+    }
+    const endpoint = deps.providers.grsai;
+    const outcome: UpstreamOutcome = endpoint
+      ? await deps.generation.limiter.run("grsai", () => pollGrsai(endpoint, task.upstream_id ?? "", { submitMs: tuning.submitTimeoutMs, pollMs: tuning.pollTimeoutMs }))
+      : { kind: "transient", detail: "GrsAI is no longer configured" };
+    await applyPollOutcome(deps, task, outcome);
+  } catch (error) {
+    log.error({ err: error }, "reconciling a task failed; its lease lapses and it is tried again");
+  }
+}
+
+async function applyPollOutcome(deps: AppDeps, task: ClaimedTask, outcome: UpstreamOutcome): Promise<void> {
+  const { tuning, instanceId } = deps.generation;
+  const log = deps.logger.child({ task: task.public_id, kind: task.kind });
+  switch (outcome.kind) {
+    case "succeeded":
+      await completeTask(deps.db, task.id, outcome.url);
+      return;
+    case "failed":
+      if (outcome.operatorProblem) log.error({ detail: outcome.detail }, "upstream account problem: check the GrsAI account and key");
+      else log.info({ detail: outcome.detail }, "upstream task failed");
+      await failTask(deps.db, task.id, { message: outcome.message, detail: outcome.detail, upstreamCalls: 1 });
+      return;
+    case "running":
+    case "accepted":
+      await recordPoll(deps.db, task.id, instanceId, {
+        progress: outcome.kind === "running" ? outcome.progress : undefined,
+        failed: false,
+        nextPollMs: pollInterval(tuning, task.age_ms),
+      });
+      return;
+    case "transient":
+      if (outcome.unreadable && task.poll_failures + 1 >= tuning.unreadableLimit) {
+        log.error({ detail: outcome.detail }, "upstream answers cannot be read: task failed");
+        await failTask(deps.db, task.id, { message: upstreamMessages.unreadable, detail: outcome.detail, upstreamCalls: 1 });
+        return;
+      }
+      log.warn({ detail: outcome.detail, failures: task.poll_failures + 1 }, "upstream unavailable: backing off");
+      await recordPoll(deps.db, task.id, instanceId, { failed: true, nextPollMs: backoff(tuning, task.poll_failures + 1) });
+  }
+}

@@ -1,0 +1,59 @@
+import type { TaskKind } from "@ocean1/contract";
+
+/** The timings of the task machinery. Production uses the defaults; tests shorten them. */
+export interface GenerationTuning {
+  /** A held answer writes one whitespace byte (or an SSE comment) this often. */
+  keepAliveMs: number;
+  /** The watcher's loop: how often held requests see their tasks' state. */
+  watchIntervalMs: number;
+  /** The reconciler's loop over every due task. */
+  reconcileIntervalMs: number;
+  reconcileBatch: number;
+  /** How long a claimed task stays leased to the instance polling it. */
+  leaseMs: number;
+  /** A task without an upstream id this long after its creation was cut off: failed and refunded. */
+  submitGraceMs: number;
+  submitTimeoutMs: number;
+  pollTimeoutMs: number;
+  /** Pauses between submit attempts after a 429 / 5xx / connection failure. */
+  submitRetryDelaysMs: number[];
+  /** The first poll interval; it grows for long tasks (×2.5 after a minute, ×7.5 after five). */
+  pollIntervalMs: number;
+  /** A user's `draw/result` refreshes a task from upstream at most this often. */
+  refreshMinMs: number;
+  /** Backoff after a transient failure: pollIntervalMs × 2^failures, at most this. */
+  maxBackoffMs: number;
+  /** Consecutive unreadable poll answers before the task fails. */
+  unreadableLimit: number;
+  maxInFlightPerProvider: number;
+  maxAgeMs: Record<TaskKind, number>;
+}
+
+export const defaultTuning: GenerationTuning = {
+  keepAliveMs: 15_000,
+  watchIntervalMs: 1_000,
+  reconcileIntervalMs: 2_000,
+  reconcileBatch: 200,
+  leaseMs: 30_000,
+  submitGraceMs: 120_000,
+  submitTimeoutMs: 30_000,
+  pollTimeoutMs: 15_000,
+  submitRetryDelaysMs: [1_000, 3_000],
+  pollIntervalMs: 2_000,
+  refreshMinMs: 3_000,
+  maxBackoffMs: 60_000,
+  unreadableLimit: 3,
+  maxInFlightPerProvider: 16,
+  maxAgeMs: { sora: 45 * 60_000, banana: 20 * 60_000, jimeng_video: 30 * 60_000, jimeng_image: 20 * 60_000 },
+};
+
+/** Polling slows down as a task ages. */
+export function pollInterval(tuning: GenerationTuning, ageMs: number): number {
+  if (ageMs < 60_000) return tuning.pollIntervalMs;
+  if (ageMs < 5 * 60_000) return tuning.pollIntervalMs * 2.5;
+  return tuning.pollIntervalMs * 7.5;
+}
+
+export function backoff(tuning: GenerationTuning, failures: number): number {
+  return Math.min(tuning.maxBackoffMs, tuning.pollIntervalMs * 2 ** Math.min(failures, 16));
+}

@@ -1,0 +1,66 @@
+import type { ProviderEndpoint } from "../../providers.js";
+
+/** What an upstream call came to, in the terms the task machinery acts on. */
+export type UpstreamOutcome =
+  | { kind: "accepted"; upstreamId: string }
+  | { kind: "running"; progress: number }
+  | { kind: "succeeded"; url: string }
+  /** Final: the task fails and is refunded. `message` is for the user, `detail` for the operator. */
+  | { kind: "failed"; message: string; detail: string; operatorProblem?: boolean }
+  /** Try again later (429, 5xx, a timeout while polling, an unreadable answer): the task is not failed for it. */
+  | { kind: "transient"; detail: string; unreadable?: boolean };
+
+/** Chinese messages for the user: an upstream account problem is told as a service problem. */
+export const upstreamMessages = {
+  serviceProblem: "生成服务暂时不可用，积分已退回，请稍后再试",
+  busy: "生成服务繁忙，积分已退回，请稍后再试",
+  timeout: "生成服务响应超时，积分已退回，请稍后再试",
+  unreadable: "生成服务返回了无法识别的结果，积分已退回，请稍后再试",
+  outputModeration: "生成的内容未通过安全审核，积分已退回，请调整提示词后重试",
+  inputModeration: "提示词或参考图未通过安全审核，积分已退回，请修改后重试",
+  error: "生成失败，积分已退回，请稍后重试",
+  tooLong: "生成超时，积分已退回，请稍后重试",
+  interrupted: "任务提交中断（服务重启），积分已退回，请重新提交",
+} as const;
+
+export interface UpstreamResponse {
+  status: number;
+  contentType: string;
+  body: ReadableStream<Uint8Array> | null;
+}
+
+/** One POST to a provider with its Bearer key; network errors and timeouts throw. */
+export async function postUpstream(endpoint: ProviderEndpoint, path: string, body: string | FormData, timeoutMs: number, json = true): Promise<UpstreamResponse> {
+  const headers: Record<string, string> = { Authorization: `Bearer ${endpoint.apiKey}`, Accept: "application/json, text/event-stream" };
+  if (json) headers["Content-Type"] = "application/json";
+  const res = await fetch(`${endpoint.baseUrl}${path}`, { method: "POST", headers, body, signal: AbortSignal.timeout(timeoutMs) });
+  return { status: res.status, contentType: res.headers.get("content-type") ?? "", body: res.body };
+}
+
+export function isTimeout(error: unknown): boolean {
+  return error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+}
+
+/** Reads a whole answer as text (bounded: an upstream answer is small). */
+export async function readText(body: ReadableStream<Uint8Array> | null, maxBytes = 1_000_000): Promise<string> {
+  if (!body) return "";
+  const decoder = new TextDecoder();
+  let text = "";
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.byteLength;
+    if (size > maxBytes) throw new Error("upstream answer too large");
+    text += decoder.decode(chunk, { stream: true });
+  }
+  return text + decoder.decode();
+}
+
+/** The outcome of an HTTP status that is not 200, or undefined for 200. */
+export function outcomeOfStatus(status: number): UpstreamOutcome | undefined {
+  if (status === 200) return undefined;
+  if (status === 401 || status === 403) {
+    return { kind: "failed", message: upstreamMessages.serviceProblem, detail: `upstream refused our key (HTTP ${status})`, operatorProblem: true };
+  }
+  if (status === 429 || status >= 500) return { kind: "transient", detail: `HTTP ${status}` };
+  return { kind: "failed", message: upstreamMessages.serviceProblem, detail: `HTTP ${status}`, operatorProblem: true };
+}

@@ -1,0 +1,119 @@
+import type { Task } from "../../db/schema.js";
+import type { Logger } from "../../logger.js";
+
+export const isFinal = (task: Pick<Task, "status">) => task.status === "completed" || task.status === "failed";
+
+/** Someone waiting for a task: a held HTTP answer, or a tRPC call. */
+export interface Waiter {
+  /** When to stop waiting and answer the task as it stands (ms since the epoch). */
+  deadline: number;
+  /** When the waiter last wrote a byte; the watcher asks for a keep-alive after `keepAliveMs`. */
+  lastWriteAt: number;
+  keepAlive(): void;
+  /** The task's state on each pass while it runs. */
+  update(task: Task): void;
+  /** The task ended, the deadline passed, or the server stops: answer now. Called once. */
+  finish(task: Task): void;
+}
+
+export interface WatcherOptions {
+  intervalMs: number;
+  keepAliveMs: number;
+  logger: Logger;
+  /** Reads the watched tasks, in one query. */
+  load(ids: number[]): Promise<Task[]>;
+  /** Asks the reconciler to refresh those that are due (it leases them: no duplicate polls). */
+  refresh(ids: number[]): Promise<unknown>;
+}
+
+/**
+ * One loop per instance for every held request: each pass reads the watched tasks in one query,
+ * refreshes the due ones from upstream, and tells each waiter. A thousand held requests cost a
+ * thousand small objects in a Map, not a thousand timers polling the upstream.
+ */
+export class TaskWatcher {
+  private readonly waiters = new Map<number, Set<Waiter>>();
+  private timer: NodeJS.Timeout | undefined;
+  private refreshing = false;
+  private closed = false;
+
+  constructor(private readonly options: WatcherOptions) {}
+
+  get size(): number {
+    let count = 0;
+    for (const set of this.waiters.values()) count += set.size;
+    return count;
+  }
+
+  /** Starts watching; the answer stops watching (a client that went away). */
+  watch(task: Task, waiter: Waiter): () => void {
+    if (this.closed || isFinal(task)) {
+      waiter.finish(task);
+      return () => undefined;
+    }
+    const set = this.waiters.get(task.id) ?? new Set<Waiter>();
+    set.add(waiter);
+    this.waiters.set(task.id, set);
+    this.schedule();
+    return () => this.remove(task.id, waiter);
+  }
+
+  /** SIGTERM: every held request is answered at once with its task's current state. */
+  async shutdown(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const ids = [...this.waiters.keys()];
+    const tasks = await this.options.load(ids).catch((error: unknown) => {
+      this.options.logger.error({ err: error }, "could not read held tasks at shutdown");
+      return [];
+    });
+    for (const task of tasks) for (const waiter of this.waiters.get(task.id) ?? []) waiter.finish(task);
+    this.waiters.clear();
+  }
+
+  private remove(id: number, waiter: Waiter): void {
+    const set = this.waiters.get(id);
+    set?.delete(waiter);
+    if (set?.size === 0) this.waiters.delete(id);
+  }
+
+  private schedule(): void {
+    if (this.timer || this.closed || this.waiters.size === 0) return;
+    this.timer = setTimeout(() => {
+      this.pass().then(
+        () => undefined,
+        (error: unknown) => this.options.logger.warn({ err: error }, "watcher pass failed"),
+      ).finally(() => {
+        this.timer = undefined;
+        this.schedule();
+      });
+    }, this.options.intervalMs);
+    this.timer.unref();
+  }
+
+  private async pass(): Promise<void> {
+    const ids = [...this.waiters.keys()];
+    if (ids.length === 0) return;
+    if (!this.refreshing) {
+      this.refreshing = true;
+      this.options.refresh(ids).then(
+        () => undefined,
+        (error: unknown) => this.options.logger.warn({ err: error }, "refresh of held tasks failed"),
+      ).finally(() => (this.refreshing = false));
+    }
+    const tasks = await this.options.load(ids);
+    const now = Date.now();
+    for (const task of tasks) {
+      for (const waiter of this.waiters.get(task.id) ?? []) {
+        if (isFinal(task) || now >= waiter.deadline) {
+          this.remove(task.id, waiter);
+          waiter.finish(task);
+          continue;
+        }
+        waiter.update(task);
+        if (now - waiter.lastWriteAt >= this.options.keepAliveMs) waiter.keepAlive();
+      }
+    }
+  }
+}

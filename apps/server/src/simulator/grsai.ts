@@ -1,0 +1,62 @@
+import { Router, type Request, type Response } from "express";
+import { progressOf, type SimulatedTask, type SimulatorState } from "./state.js";
+import { steeringOf } from "./steering.js";
+
+const baseUrlOf = (req: Request) => `${req.protocol}://${req.get("host") ?? "127.0.0.1"}`;
+
+function authorised(req: Request, res: Response): boolean {
+  if (/^Bearer \S+/.test(req.get("authorization") ?? "")) return true;
+  res.status(401).json({ code: 401, msg: "missing api key" });
+  return false;
+}
+
+const isFinal = (status: string) => status === "succeeded" || status === "failed";
+
+/** Without `webHook:"-1"`, GrsAI answers a stream of `data: {json}` lines until the task ends. */
+function streamProgress(task: SimulatedTask, req: Request, res: Response): void {
+  res.status(200).type("text/event-stream").flushHeaders();
+  const tick = () => {
+    const progress = progressOf(task, baseUrlOf(req));
+    res.write(`data: ${JSON.stringify(progress)}\n\n`);
+    if (isFinal(progress.status)) {
+      clearInterval(timer);
+      res.end();
+    }
+  };
+  const timer = setInterval(tick, 500);
+  res.on("close", () => clearInterval(timer));
+  tick();
+}
+
+/** The GrsAI protocol: sora and nano-banana submits, and `/v1/draw/result`. */
+export function grsaiSimulatorRoutes(state: SimulatorState): Router {
+  const routes = Router();
+  const submit = (kind: SimulatedTask["kind"]) => (req: Request, res: Response) => {
+    state.counts.submit++;
+    if (!authorised(req, res)) return;
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const steering = steeringOf(body.prompt);
+    if (steering.hang) return; // never answers: the caller's timeout decides
+    if (steering.garbage) return void res.status(200).type("text/html").send("<html>502 Bad Gateway</html>");
+    if (steering.reject) return void res.json({ code: -1, msg: "insufficient credits", data: null });
+    if (typeof body.prompt !== "string" || typeof body.model !== "string") return void res.json({ code: -4, msg: "prompt and model are required", data: null });
+    const task = state.create(kind, body.prompt);
+    if (body.webHook === "-1") return void res.json({ code: 0, msg: "success", data: { id: task.id } });
+    streamProgress(task, req, res);
+  };
+  routes.post("/v1/video/sora-video", submit("video"));
+  routes.post("/v1/draw/nano-banana", submit("image"));
+  routes.post("/v1/draw/result", (req, res) => {
+    state.counts.result++;
+    if (!authorised(req, res)) return;
+    const id = (req.body as { id?: unknown } | undefined)?.id;
+    const task = typeof id === "string" ? state.tasks.get(id) : undefined;
+    if (!task) return void res.json({ code: -22, msg: "task not found", data: null });
+    if (task.steering.busy && task.busyAnswers < 2) {
+      task.busyAnswers++;
+      return void res.status(429).json({ code: 429, msg: "too many requests" });
+    }
+    res.json({ code: 0, msg: "success", data: progressOf(task, baseUrlOf(req)) });
+  });
+  return routes;
+}

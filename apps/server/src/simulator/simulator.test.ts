@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readGrsaiStream } from "../modules/generation/grsai-parse.js";
+import { upstreamMessages } from "../modules/generation/upstream.js";
+import { postUpstream } from "../modules/generation/upstream.js";
+import { checkLedger } from "../modules/points/ledger-check.js";
+import { startTestApp, type TestApp } from "../test/app.js";
+import { createTestUser, pointsOf } from "../test/fixtures.js";
+import { bananaRequest, fastTuning, soraRequest } from "../test/generation.js";
+import { ledgerOfTask, pollUntilFinal } from "../test/tasks.js";
+import { startSimulator, type RunningSimulator } from "./app.js";
+import { steeringWords } from "./steering.js";
+
+let simulator: RunningSimulator;
+let app: TestApp;
+beforeAll(async () => {
+  simulator = await startSimulator({ taskMs: 400 });
+  app = await startTestApp({ GRSAI_BASE_URL: simulator.url, GRSAI_API_KEY: "sim-key", SORA_WAIT_SECONDS: "3", BANANA_WAIT_SECONDS: "3" }, { tuning: fastTuning });
+});
+afterAll(async () => {
+  await app.close();
+  await simulator.close();
+});
+
+describe("the simulator, through the app over real HTTP", () => {
+  it("makes a video: the result URL serves a real MP4 file", async () => {
+    const user = await createTestUser(app.deps, { points: 20 });
+    const res = await app.post("/api/proxy/sora", soraRequest, user.headers);
+    expect(res.body.data).toMatchObject({ status: "completed", progress: 100, result_url: expect.stringMatching(/\/files\/.+\.mp4$/) });
+    const file = Buffer.from(await (await fetch(res.body.data.result_url)).arrayBuffer());
+    expect(file.subarray(4, 8).toString("ascii")).toBe("ftyp");
+    expect(file.length).toBeGreaterThan(1000);
+  });
+
+  it("makes an image: the result URL serves a real PNG file", async () => {
+    const user = await createTestUser(app.deps, { points: 4 });
+    const res = await app.post("/api/proxy/banana", bananaRequest, user.headers);
+    const download = await fetch(res.body.data.result_url);
+    expect(download.headers.get("content-type")).toBe("image/png");
+    const file = Buffer.from(await download.arrayBuffer());
+    expect(file.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect([file.readUInt32BE(16), file.readUInt32BE(20)]).toEqual([64, 64]);
+  });
+
+  it.each([
+    [steeringWords.fail, upstreamMessages.error],
+    [steeringWords.moderation, upstreamMessages.outputModeration],
+    [steeringWords.inputModeration, upstreamMessages.inputModeration],
+    [steeringWords.reject, upstreamMessages.serviceProblem],
+    [steeringWords.garbage, upstreamMessages.unreadable],
+    [steeringWords.hang, upstreamMessages.timeout],
+  ])("steers %s to a failed task, refunded once", async (word, msg) => {
+    const user = await createTestUser(app.deps, { points: 4 });
+    const res = await app.post("/api/proxy/banana", { ...bananaRequest, prompt: `a cat ${word}` }, user.headers);
+    expect(res.body).toEqual({ status: "failed", msg, data: { id: expect.any(String), status: "failed" } });
+    expect(await ledgerOfTask(app.deps, res.body.data.id)).toEqual({ consume: [-4], refund: [4] });
+    expect(await pointsOf(app.deps, user.id)).toBe(4);
+  });
+
+  it("steers [busy] to two 429 answers, then a completed task", async () => {
+    const user = await createTestUser(app.deps, { points: 4 });
+    const res = await app.post("/api/proxy/banana", { ...bananaRequest, prompt: `a cat ${steeringWords.busy}` }, user.headers);
+    expect(res.body.data.status).toBe("completed");
+  });
+
+  it("steers [never] to a task that is still running when the wait passes", async () => {
+    const user = await createTestUser(app.deps, { points: 4 });
+    const res = await app.post("/api/proxy/banana", { ...bananaRequest, prompt: `a cat ${steeringWords.never}` }, user.headers);
+    expect(res.body).toEqual({ status: "success", data: { id: expect.any(String), status: "processing", progress: expect.any(Number) } });
+    expect((await app.post("/api/proxy/v1/draw/result", { id: res.body.data.id }, user.headers)).body.data.status).toBe("processing");
+  });
+
+  it("steers [slow] to a task that takes ten times as long", async () => {
+    const user = await createTestUser(app.deps, { points: 4 });
+    const res = await app.post("/api/proxy/banana", { ...bananaRequest, prompt: `a cat ${steeringWords.slow}` }, user.headers);
+    expect(res.body.data.status).toBe("processing");
+    expect(await pollUntilFinal(app, user.headers, res.body.data.id)).toMatchObject({ status: "completed" });
+  });
+
+  it("speaks the streaming mode without webHook: `data:` lines until the task ends", async () => {
+    const endpoint = { baseUrl: simulator.url, apiKey: "sim-key" };
+    const res = await postUpstream(endpoint, "/v1/draw/nano-banana", JSON.stringify({ model: "nano-banana", prompt: "p", aspectRatio: "1:1", imageSize: "1K" }), 5_000);
+    expect(res.contentType).toMatch(/^text\/event-stream/);
+    const outcome = await readGrsaiStream(res.body);
+    expect(outcome).toEqual({ kind: "accepted", upstreamId: expect.stringMatching(/^sim-/) });
+  });
+
+  it("refuses a request without a Bearer key", async () => {
+    const res = await fetch(`${simulator.url}/v1/draw/result`, { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
+    expect(res.status).toBe(401);
+  });
+
+  it("leaves the ledger consistent", async () => {
+    expect(await checkLedger(app.deps.db)).toMatchObject({ ok: true });
+  });
+});
