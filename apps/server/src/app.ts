@@ -14,6 +14,7 @@ import { restApi } from "./http/rest.js";
 import { withTimeout } from "./lib/timeout.js";
 import { buildOpenApiDocument } from "./openapi.js";
 import { appRouter } from "./router.js";
+import { serveMetrics } from "./metrics/endpoint.js";
 import { moduleRoutes } from "./routes.js";
 import { createContextInner, readAuthHeaders, type Context } from "./trpc.js";
 import { serverVersion } from "./version.js";
@@ -55,6 +56,9 @@ export function createApp(deps: AppDeps): express.Express {
       res.status(503).json({ status: "unavailable" });
     }
   });
+  // On the public port only behind its bearer token; METRICS_PORT serves it on a listener of its own.
+  const metricsToken = deps.config.metrics.token;
+  if (metricsToken !== undefined) app.get("/metrics", serveMetrics(deps, metricsToken));
   const openApiDocument = buildOpenApiDocument(appRouter, serverVersion);
   app.get("/openapi.json", (_req, res) => {
     res.json(openApiDocument);

@@ -3,6 +3,7 @@ import type { TaskKind } from "@ocean1/contract";
 import { sql } from "kysely";
 import type { AppDeps } from "../../deps.js";
 import type { Task } from "../../db/schema.js";
+import { tasks } from "../../metrics/metrics.js";
 import { changePoints } from "../points/ledger.js";
 import { taskRef } from "./finish.js";
 import type { PricedRequest } from "./pricing.js";
@@ -36,7 +37,7 @@ export interface TaskDraft {
 export async function chargeAndCreateTask(deps: AppDeps, draft: TaskDraft): Promise<Task> {
   const publicId = newPublicId();
   const graceSeconds = deps.generation.tuning.submitGraceMs / 1000;
-  return deps.db.transaction().execute(async (trx) => {
+  const task = await deps.db.transaction().execute(async (trx) => {
     const charge =
       draft.priced.cost > 0
         ? await changePoints(trx, {
@@ -66,4 +67,6 @@ export async function chargeAndCreateTask(deps: AppDeps, draft: TaskDraft): Prom
       .returningAll()
       .executeTakeFirstOrThrow();
   });
+  tasks.labels(task.kind, "pending").inc();
+  return task;
 }

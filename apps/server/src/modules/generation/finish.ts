@@ -1,5 +1,6 @@
 import { sql, type Kysely } from "kysely";
 import type { Database, Task } from "../../db/schema.js";
+import { tasks } from "../../metrics/metrics.js";
 import { changePoints } from "../points/ledger.js";
 import { unfinished } from "./queries.js";
 
@@ -29,8 +30,9 @@ export async function completeTask(db: Kysely<Database>, id: number, resultUrl: 
     })
     .where("id", "=", id)
     .where("status", "in", unfinished)
-    .returning("id")
+    .returning(["id", "kind"])
     .executeTakeFirst();
+  if (row) tasks.labels(row.kind, "completed").inc();
   return row !== undefined;
 }
 
@@ -47,7 +49,7 @@ export interface TaskFailure {
  * one caller through, so the refund happens exactly once whatever runs concurrently.
  */
 export async function failTask(db: Kysely<Database>, id: number, failure: TaskFailure): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
+  const kind = await db.transaction().execute(async (trx) => {
     const task = await trx
       .updateTable("tasks")
       .set({
@@ -64,11 +66,13 @@ export async function failTask(db: Kysely<Database>, id: number, failure: TaskFa
       .where("status", "in", unfinished)
       .returningAll()
       .executeTakeFirst();
-    if (!task) return false;
+    if (!task) return undefined;
     if (task.cost > 0) {
       const refund = await changePoints(trx, { userId: task.user_id, delta: task.cost, type: "refund", description: refundDescription, ref: taskRef(task) });
       await trx.updateTable("tasks").set({ refund_ledger_id: refund.id }).where("id", "=", id).execute();
     }
-    return true;
+    return task.kind;
   });
+  if (kind) tasks.labels(kind, "failed").inc();
+  return kind !== undefined;
 }
