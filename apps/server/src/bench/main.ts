@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -46,6 +47,30 @@ async function argon2VerifyMs(): Promise<number> {
   const started = performance.now();
   for (let i = 0; i < 10; i++) await verifyPassword(hash, benchPassword);
   return (performance.now() - started) / 10;
+}
+
+interface HeldSummary {
+  held: number;
+  heapAddedMb: number;
+  rssAddedMb: number;
+  idleCorePercent: number;
+  serverLoopPercent: number;
+  completed: number;
+}
+
+/** The generation engineer's `bench/held.js` (1,000 held sora requests against the simulator), in its own process. */
+async function runHeld(adminUrl: string): Promise<HeldSummary> {
+  const child = spawn(process.execPath, ["--expose-gc", path.join(dist, "bench/held.js")], {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...env, BENCH_ADMIN_URL: adminUrl, BENCH_TASK_SECONDS: env.BENCH_TASK_SECONDS ?? "20" },
+  });
+  let out = "";
+  child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  for (const line of out.split("\n")) if (line && !line.startsWith("HELD_SUMMARY")) console.log(`  held: ${line}`);
+  const summary = out.split("\n").find((line) => line.startsWith("HELD_SUMMARY "));
+  if (code !== 0 || !summary) throw new Error(`bench/held.js exited with ${code}`);
+  return JSON.parse(summary.slice("HELD_SUMMARY ".length)) as HeldSummary;
 }
 
 async function main(): Promise<void> {
@@ -134,6 +159,7 @@ async function main(): Promise<void> {
     ["200 success", "200 failed:CARD_USED"],
   );
   await server.stop();
+  const held = wanted("held") ? await runHeld(cluster.adminUrl) : undefined;
 
   const bare = rows[0]?.result;
   console.log(`\n${table(rows, bare)}\n`);
@@ -148,12 +174,21 @@ async function main(): Promise<void> {
   const wins = redeem ? (redeem.outcomes["200 success"] ?? 0) : cards;
   const ledger = await checkLedger(db);
   console.log(`redeem: ${wins} of ${cards} cards credited (each exactly once: ${wins === cards}); ledger check ${ledger.ok ? "ok" : "FAILED"}`);
+  if (held) {
+    const ok = held.heapAddedMb < 150 && held.serverLoopPercent < 10 && held.completed === held.held;
+    console.log(
+      `${held.held} held sora requests: +${held.heapAddedMb.toFixed(1)} MB heap, +${held.rssAddedMb.toFixed(1)} MB RSS (target < 150 MB), ` +
+        `server event loop ${held.serverLoopPercent.toFixed(1)} % busy while held (target < 10 %; whole process with simulator and clients ${held.idleCorePercent.toFixed(1)} %), ` +
+        `${held.completed}/${held.held} completed${ok ? "" : "  ← MISSED"}`,
+    );
+  }
   console.log(`load average at end ${loadavg().map((n) => n.toFixed(2)).join(" ")}; bench took ${((Date.now() - started) / 1000).toFixed(0)} s`);
 
   await db.destroy();
   await cluster.stop();
   await rm(workDir, { recursive: true, force: true });
-  const failed = rows.some((row) => errorsOf(row) > 0) || wins !== cards || !ledger.ok;
+  const heldMissed = held !== undefined && held.completed !== held.held;
+  const failed = rows.some((row) => errorsOf(row) > 0) || wins !== cards || !ledger.ok || heldMissed;
   process.exit(failed ? 1 : 0);
 }
 

@@ -32,7 +32,8 @@ function valueOf(text: string, series: string): number {
 
 describe("/metrics on the public port", () => {
   it("refuses a scrape without the bearer token, or with a wrong one, with 401 and no figures", async () => {
-    for (const headers of [{}, { authorization: "Bearer wrong-token-0123456789" }, { authorization: token }]) {
+    const attempts: Array<Record<string, string>> = [{}, { authorization: "Bearer wrong-token-0123456789" }, { authorization: token }];
+    for (const headers of attempts) {
       const res = await scrape(undefined, headers);
       expect(res.status).toBe(401);
       expect(res.text).toBe("");
