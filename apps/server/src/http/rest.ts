@@ -51,29 +51,47 @@ function send(res: Response, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
+export interface RestDispatcher {
+  routes: Map<string, RestRoute>;
+  /** The documented operation at this request's method and path, if any. */
+  match(req: { method?: string | undefined; url?: string | undefined }): RestRoute | undefined;
+  /** Answers a request of `route` whose body (if any) has been read into `req.body`. */
+  dispatch(route: RestRoute, req: Request, res: Response): Promise<void>;
+}
+
 /**
  * The documented REST paths, dispatched from a Map of "METHOD path" to the procedure and called
  * through a tRPC caller: the answers of trpc-to-openapi's adapter byte for byte (which stays the
  * generator of the OpenAPI document) at a fraction of its per-request cost. Every handled failure
- * answers HTTP 200 with exactly `{status:"failed", msg, code}`; a path that is no operation goes on
- * to the next handler (the 404).
+ * answers HTTP 200 with exactly `{status:"failed", msg, code}`.
  */
-export function restApi(router: AnyTRPCRouter, createContext: (req: Request, res: Response) => Context) {
+export function restDispatcher(router: AnyTRPCRouter, createContext: (req: Request, res: Response) => Context): RestDispatcher {
   const routes = restRoutes(router);
   const createCaller = createCallerFactory(router);
+  return {
+    routes,
+    match: (req) => routes.get(routeKey(req.method ?? "", pathOf(req.url ?? "/"))),
+    async dispatch(route, req, res) {
+      try {
+        const input = inputOf(req, route);
+        const caller = createCaller(createContext(req, res)) as unknown as Record<string, Procedure>;
+        const procedure = caller[route.name] as Procedure;
+        send(res, await procedure(input));
+      } catch (cause) {
+        const error = cause instanceof TRPCError ? cause : new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "Internal server error", cause });
+        const failure = toFailure(error);
+        logFailure(res, error, failure, route.name);
+        send(res, failure);
+      }
+    },
+  };
+}
+
+/** The dispatcher as express middleware: a path that is no operation goes on to the next handler (the 404). */
+export function restApi(dispatcher: RestDispatcher) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    const route = routes.get(routeKey(req.method, pathOf(req.url)));
+    const route = dispatcher.match(req);
     if (!route) return next();
-    try {
-      const input = inputOf(req, route);
-      const caller = createCaller(createContext(req, res)) as unknown as Record<string, Procedure>;
-      const procedure = caller[route.name] as Procedure;
-      send(res, await procedure(input));
-    } catch (cause) {
-      const error = cause instanceof TRPCError ? cause : new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "Internal server error", cause });
-      const failure = toFailure(error);
-      logFailure(res, error, failure, route.name);
-      send(res, failure);
-    }
+    await dispatcher.dispatch(route, req, res);
   };
 }
