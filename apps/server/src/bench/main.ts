@@ -62,7 +62,7 @@ interface HeldSummary {
 async function runHeld(adminUrl: string): Promise<HeldSummary> {
   const child = spawn(process.execPath, ["--expose-gc", path.join(dist, "bench/held.js")], {
     stdio: ["ignore", "pipe", "inherit"],
-    env: { ...env, BENCH_ADMIN_URL: adminUrl, BENCH_TASK_SECONDS: env.BENCH_TASK_SECONDS ?? "20" },
+    env: { ...env, BENCH_ADMIN_URL: adminUrl, BENCH_TASK_SECONDS: env.BENCH_TASK_SECONDS ?? "30" },
   });
   let out = "";
   child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
