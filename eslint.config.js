@@ -7,7 +7,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ["**/*.ts"],
+    files: ["**/*.ts", "**/*.tsx"],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
@@ -27,7 +27,8 @@ export default tseslint.config(
   {
     // The one reader of the environment; test and benchmark harness settings (TEST_DATABASE_URL, BENCH_*,
     // the PATH of a spawned process) are not server configuration.
-    files: ["apps/server/src/config.ts", "apps/server/src/test/**", "**/*.test.ts", "apps/server/src/bench/**"],
+    // The client reads NEXT_PUBLIC_API_BASE_URL in its own config.ts (Next.js inlines it at build time).
+    files: ["apps/server/src/config.ts", "apps/server/src/test/**", "**/*.test.ts", "apps/server/src/bench/**", "packages/client/src/config.ts", "packages/test-server/src/**", "apps/playground/test/**"],
     rules: { "no-restricted-properties": "off" },
   },
   {

@@ -1,6 +1,6 @@
 import { ZFailureResponse, authHeaders } from "@ocean1/contract";
 import { generateOpenApiDocument, type OpenAPIObject } from "trpc-to-openapi";
-import { describeHeldAnswers } from "./modules/generation/openapi.js";
+import { describeHeldAnswers, describeJimengMultipart } from "./modules/generation/openapi.js";
 import type { AppRouter } from "./router.js";
 
 const description = `Ocean1 API. Every handled failure answers HTTP 200 with \`{status:"failed", msg, code}\`
@@ -37,6 +37,7 @@ export function buildOpenApiDocument(router: AppRouter, version: string): OpenAP
     }
   }
   describeHeldAnswers(document.paths ?? {});
+  describeJimengMultipart(document.paths ?? {});
   // The project is not open source: the licence says so rather than being left out. `LicenseRef-`
   // is SPDX's form for a licence outside its list (here, all rights reserved).
   document.info.license = { name: "Proprietary", identifier: "LicenseRef-Proprietary" };

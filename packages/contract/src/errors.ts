@@ -36,6 +36,7 @@ export const errorMessages = {
   MODEL_UNKNOWN: "不支持该模型",
   OPTION_UNSUPPORTED: "不支持该参数取值",
   TASK_NOT_FOUND: "任务不存在",
+  UPLOAD_INVALID: "上传的图片无效，请上传 PNG、JPEG 或 WebP 图片（不超过 10 MB）",
   UPSTREAM_FAILED: "生成服务暂时不可用，请稍后再试",
   PROVIDER_NOT_CONFIGURED: "该服务暂未配置，请联系管理员",
   CHAT_FAILED: "猫猫暂时不在，积分已退还，请稍后再试",

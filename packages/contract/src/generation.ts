@@ -136,3 +136,22 @@ export const ZListTasksResponse = z
   })
   .meta({ id: "ListTasksResponse" });
 export type ListTasksResponse = z.infer<typeof ZListTasksResponse>;
+
+/** The Jimeng payload keys the catalogue knows; any other key is ignored. Multipart sends strings. */
+const ZOptionText = z
+  .union([z.string(), z.number()])
+  .transform((value) => String(value).trim())
+  .pipe(z.string().max(32, "取值过长"))
+  .optional();
+
+export const ZJimengOptions = z.object({
+  model: z.string().trim().max(64, "模型名称过长").optional(),
+  ratio: ZOptionText,
+  resolution: ZOptionText,
+  duration: ZOptionText,
+  negative_prompt: ZFreeText.trim().max(2000, "反向提示词不能超过 2000 个字符").optional(),
+});
+export type JimengOptions = z.infer<typeof ZJimengOptions>;
+
+/** Uploads (multipart field `image`): at most this size, PNG, JPEG or WebP by content. */
+export const jimengUploadLimits = { maxBytes: 10 * 1024 * 1024, types: ["image/png", "image/jpeg", "image/webp"] } as const;

@@ -142,6 +142,14 @@ export interface ChatCallsTable {
   finished_at: Date | null;
 }
 
+/** A reference image uploaded with a Jimeng task, removed when the task is final. */
+export interface TaskUploadsTable {
+  task_id: number;
+  content_type: string;
+  bytes: Buffer;
+  created_at: Generated<Date>;
+}
+
 export interface Database {
   users: UsersTable;
   trusted_devices: TrustedDevicesTable;
@@ -152,6 +160,7 @@ export interface Database {
   card_keys: CardKeysTable;
   invite_codes: InviteCodesTable;
   tasks: TasksTable;
+  task_uploads: TaskUploadsTable;
   chat_calls: ChatCallsTable;
 }
 

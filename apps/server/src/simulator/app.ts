@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import express, { Router } from "express";
 import { chatSimulatorRoutes } from "./chat.js";
 import { grsaiSimulatorRoutes } from "./grsai.js";
+import { jimengSimulatorRoutes } from "./jimeng.js";
 import { gradientPng } from "./png.js";
 import { SimulatorState, type SimulatorOptions } from "./state.js";
 
@@ -32,6 +33,7 @@ export function createSimulatorApp(state: SimulatorState): express.Express {
   app.use(express.json({ limit: "20mb" }));
   // One router per protocol.
   app.use(grsaiSimulatorRoutes(state));
+  app.use(jimengSimulatorRoutes(state));
   app.use(chatSimulatorRoutes());
   app.use(resultFiles());
   app.get("/_simulator/stats", (_req, res) => {

@@ -8,6 +8,7 @@ import { createTestUser, pointsOf } from "../test/fixtures.js";
 import { bananaRequest, fastTuning, soraRequest } from "../test/generation.js";
 import { ledgerOfTask, pollUntilFinal } from "../test/tasks.js";
 import { startSimulator, type RunningSimulator } from "./app.js";
+import { gradientPng } from "./png.js";
 import { steeringWords } from "./steering.js";
 
 let simulator: RunningSimulator;
@@ -91,5 +92,47 @@ describe("the simulator, through the app over real HTTP", () => {
 
   it("leaves the ledger consistent", async () => {
     expect(await checkLedger(app.deps.db)).toMatchObject({ ok: true });
+  });
+});
+
+describe("the simulator's Jimeng protocol, through the app", () => {
+  let jimengApp: TestApp;
+  beforeAll(async () => {
+    jimengApp = await startTestApp({ JIMENG_BASE_URL: simulator.url, JIMENG_API_KEY: "sim-session" }, { tuning: { ...fastTuning, jimengTimeoutMs: 1_500 } });
+  });
+  afterAll(() => jimengApp.close());
+
+  it("makes an image from a multipart upload, served as a real PNG", async () => {
+    const user = await createTestUser(jimengApp.deps, { points: 4 });
+    const form = new FormData();
+    form.append("prompt", "水彩猫");
+    form.append("image", new Blob([gradientPng(16, 16)], { type: "image/png" }), "ref.png");
+    const created = (await (await fetch(`${jimengApp.url}/api/proxy/jimeng/image`, { method: "POST", headers: user.headers, body: form })).json()) as { data: { id: string } };
+    const final = await pollUntilFinal(jimengApp, user.headers, created.data.id);
+    expect(final).toMatchObject({ status: "completed", result_url: expect.stringMatching(/\.png$/) });
+    const file = Buffer.from(await (await fetch(String(final.result_url))).arrayBuffer());
+    expect(file.subarray(1, 4).toString("ascii")).toBe("PNG");
+  });
+
+  it("makes a video, served as a real MP4", async () => {
+    const user = await createTestUser(jimengApp.deps, { points: 20 });
+    const created = await jimengApp.post("/api/proxy/jimeng/create", { prompt: "奔跑的猫" }, user.headers);
+    const final = await pollUntilFinal(jimengApp, user.headers, created.body.data.id);
+    const file = Buffer.from(await (await fetch(String(final.result_url))).arrayBuffer());
+    expect(file.subarray(4, 8).toString("ascii")).toBe("ftyp");
+  });
+
+  it.each([
+    [steeringWords.moderation, upstreamMessages.contentFiltered],
+    [steeringWords.reject, upstreamMessages.serviceProblem],
+    [steeringWords.fail, upstreamMessages.error],
+    [steeringWords.garbage, upstreamMessages.unreadable],
+    [steeringWords.busy, upstreamMessages.busy],
+    [steeringWords.hang, upstreamMessages.tooLong],
+  ])("steers %s to a failed task, refunded once", async (word, msg) => {
+    const user = await createTestUser(jimengApp.deps, { points: 4 });
+    const created = await jimengApp.post("/api/proxy/jimeng/image", { prompt: `猫 ${word}` }, user.headers);
+    expect(await pollUntilFinal(jimengApp, user.headers, created.body.data.id)).toEqual({ status: "failed", progress: 0, msg });
+    expect(await ledgerOfTask(jimengApp.deps, created.body.data.id)).toEqual({ consume: [-4], refund: [4] });
   });
 });

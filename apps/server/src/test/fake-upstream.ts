@@ -74,3 +74,23 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
       }),
   };
 }
+
+/** The fields and files of a recorded multipart request, as the upstream would read them. */
+export async function parseRecordedMultipart(request: RecordedRequest): Promise<{ fields: Record<string, string>; files: Record<string, { bytes: Buffer; filename: string; mimeType: string }> }> {
+  const { default: busboy } = await import("busboy");
+  const { Readable } = await import("node:stream");
+  return new Promise((resolve, reject) => {
+    const fields: Record<string, string> = {};
+    const files: Record<string, { bytes: Buffer; filename: string; mimeType: string }> = {};
+    const parser = busboy({ headers: request.headers });
+    parser.on("field", (name, value) => (fields[name] = value));
+    parser.on("file", (name, stream, info) => {
+      const chunks: Buffer[] = [];
+      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+      stream.on("end", () => (files[name] = { bytes: Buffer.concat(chunks), filename: info.filename ?? "", mimeType: info.mimeType }));
+    });
+    parser.on("error", reject);
+    parser.on("close", () => resolve({ fields, files }));
+    Readable.from([request.body]).pipe(parser);
+  });
+}

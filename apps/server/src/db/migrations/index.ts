@@ -3,6 +3,7 @@ import * as accounts from "./2026-11-24T00-00-00_accounts.js";
 import * as points from "./2026-11-24T00-00-01_points.js";
 import * as chatCalls from "./2026-11-25T09-00-00_chat_calls.js";
 import * as tasks from "./2026-11-25T10-00-00_tasks.js";
+import * as taskUploads from "./2026-11-25T10-00-01_task_uploads.js";
 
 /** Every migration, by its timestamped name. Shipped migrations are never edited; add a new one. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-24T00-00-01_points": points,
   "2026-11-25T09-00-00_chat_calls": chatCalls,
   "2026-11-25T10-00-00_tasks": tasks,
+  "2026-11-25T10-00-01_task_uploads": taskUploads,
 };

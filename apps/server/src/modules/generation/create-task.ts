@@ -6,6 +6,7 @@ import type { Task } from "../../db/schema.js";
 import { tasks } from "../../metrics/metrics.js";
 import { changePoints } from "../points/ledger.js";
 import { taskRef } from "./finish.js";
+import type { UploadedImage } from "./jimeng.js";
 import type { PricedRequest } from "./pricing.js";
 
 /** Shown in the user's history for each charge. */
@@ -27,17 +28,26 @@ export interface TaskDraft {
   priced: PricedRequest;
   /** The upstream parameters (never a key), kept for the operator and for the submit. */
   request: Record<string, unknown>;
+  /** A reference image, kept in the database until the task is final. */
+  upload?: UploadedImage | undefined;
+  /**
+   * A synchronous call run by this instance (Jimeng): leased for `leaseMs` and renewed while it runs,
+   * instead of the submit grace period.
+   */
+  synchronous?: boolean;
 }
 
 /**
- * Charges the price and creates the task in one transaction (insufficient points: neither). The
- * task is leased to this instance for the submit grace period: if the instance dies before the
- * upstream answers, the lease lapses and the reconciler fails and refunds it.
+ * Charges the price and creates the task (and keeps its upload) in one transaction (insufficient
+ * points: none of it). The task is leased to this instance for the submit grace period, or while
+ * its synchronous call runs: if the instance dies first, the lease lapses and the reconciler fails
+ * and refunds it.
  */
 export async function chargeAndCreateTask(deps: AppDeps, draft: TaskDraft): Promise<Task> {
   const publicId = newPublicId();
-  const graceSeconds = deps.generation.tuning.submitGraceMs / 1000;
-  const task = await deps.db.transaction().execute(async (trx) => {
+  const { tuning } = deps.generation;
+  const leaseSeconds = (draft.synchronous ? tuning.leaseMs : tuning.submitGraceMs) / 1000;
+  const created = await deps.db.transaction().execute(async (trx) => {
     const charge =
       draft.priced.cost > 0
         ? await changePoints(trx, {
@@ -48,7 +58,7 @@ export async function chargeAndCreateTask(deps: AppDeps, draft: TaskDraft): Prom
             ref: taskRef({ public_id: publicId }),
           })
         : undefined;
-    return trx
+    const task = await trx
       .insertInto("tasks")
       .values({
         public_id: publicId,
@@ -61,12 +71,16 @@ export async function chargeAndCreateTask(deps: AppDeps, draft: TaskDraft): Prom
         cost: draft.priced.cost,
         charge_ledger_id: charge?.id ?? null,
         lease_owner: deps.generation.instanceId,
-        lease_until: sql<Date>`now() + make_interval(secs => ${graceSeconds})`,
-        next_poll_at: sql<Date>`now() + make_interval(secs => ${graceSeconds})`,
+        lease_until: sql<Date>`now() + make_interval(secs => ${leaseSeconds})`,
+        next_poll_at: sql<Date>`now() + make_interval(secs => ${leaseSeconds})`,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
+    if (draft.upload) {
+      await trx.insertInto("task_uploads").values({ task_id: task.id, content_type: draft.upload.contentType, bytes: draft.upload.bytes }).execute();
+    }
+    return task;
   });
-  tasks.labels(task.kind, "pending").inc();
-  return task;
+  tasks.labels(created.kind, "pending").inc();
+  return created;
 }

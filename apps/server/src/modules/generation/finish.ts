@@ -14,26 +14,31 @@ export const taskRef = (task: Pick<Task, "public_id">) => `task:${task.public_id
  * once and never after it failed. Answers whether this call made the change.
  */
 export async function completeTask(db: Kysely<Database>, id: number, resultUrl: string, upstreamCalls = 1): Promise<boolean> {
-  const row = await db
-    .updateTable("tasks")
-    .set({
-      status: "completed",
-      progress: 100,
-      result_url: resultUrl,
-      result_at: sql`now()`,
-      finished_at: sql`now()`,
-      lease_owner: null,
-      lease_until: null,
-      polled_at: sql`now()`,
-      upstream_calls: sql`upstream_calls + ${upstreamCalls}`,
-      updated_at: sql`now()`,
-    })
-    .where("id", "=", id)
-    .where("status", "in", unfinished)
-    .returning(["id", "kind"])
-    .executeTakeFirst();
-  if (row) tasks.labels(row.kind, "completed").inc();
-  return row !== undefined;
+  const kind = await db.transaction().execute(async (trx) => {
+    const row = await trx
+      .updateTable("tasks")
+      .set({
+        status: "completed",
+        progress: 100,
+        result_url: resultUrl,
+        result_at: sql`now()`,
+        finished_at: sql`now()`,
+        lease_owner: null,
+        lease_until: null,
+        polled_at: sql`now()`,
+        upstream_calls: sql`upstream_calls + ${upstreamCalls}`,
+        updated_at: sql`now()`,
+      })
+      .where("id", "=", id)
+      .where("status", "in", unfinished)
+      .returning(["id", "kind"])
+      .executeTakeFirst();
+    if (!row) return undefined;
+    await trx.deleteFrom("task_uploads").where("task_id", "=", id).execute();
+    return row.kind;
+  });
+  if (kind) tasks.labels(kind, "completed").inc();
+  return kind !== undefined;
 }
 
 export interface TaskFailure {
@@ -67,6 +72,7 @@ export async function failTask(db: Kysely<Database>, id: number, failure: TaskFa
       .returningAll()
       .executeTakeFirst();
     if (!task) return undefined;
+    await trx.deleteFrom("task_uploads").where("task_id", "=", id).execute();
     if (task.cost > 0) {
       const refund = await changePoints(trx, { userId: task.user_id, delta: task.cost, type: "refund", description: refundDescription, ref: taskRef(task) });
       await trx.updateTable("tasks").set({ refund_ledger_id: refund.id }).where("id", "=", id).execute();

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { AppDeps, CoreDeps } from "../../deps.js";
+import { LeaseKeeper } from "./lease-keeper.js";
 import { ProviderLimiter } from "./limiter.js";
 import { findTasks } from "./queries.js";
 import { refreshTasks } from "./reconciler.js";
@@ -13,14 +14,17 @@ export interface Generation {
   tuning: GenerationTuning;
   limiter: ProviderLimiter;
   watcher: TaskWatcher;
+  /** Renews the leases of the synchronous calls this instance is running. */
+  leases: LeaseKeeper;
   /** Answers every held request at once with its task's state (SIGTERM); tasks go on elsewhere. */
   shutdown(): Promise<void>;
 }
 
 export function createGeneration(core: CoreDeps, tuning: Partial<GenerationTuning> = {}): Generation {
   const fullTuning = { ...defaultTuning, ...tuning };
+  const instanceId = `instance-${randomUUID()}`;
   const generation: Generation = {
-    instanceId: `instance-${randomUUID()}`,
+    instanceId,
     tuning: fullTuning,
     limiter: new ProviderLimiter(fullTuning.maxInFlightPerProvider),
     watcher: new TaskWatcher({
@@ -30,6 +34,7 @@ export function createGeneration(core: CoreDeps, tuning: Partial<GenerationTunin
       load: (ids) => findTasks(core.db, ids),
       refresh: (ids) => refreshTasks(deps, ids),
     }),
+    leases: new LeaseKeeper({ db: core.db, owner: instanceId, leaseMs: fullTuning.leaseMs, logger: core.logger }),
     shutdown: () => generation.watcher.shutdown(),
   };
   const deps: AppDeps = { ...core, generation };

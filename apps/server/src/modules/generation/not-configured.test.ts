@@ -23,11 +23,16 @@ describe("without GrsAI settings (and no simulator)", () => {
   });
 });
 
-describe("operations not built yet", () => {
-  it.each(["/api/proxy/jimeng/create", "/api/proxy/jimeng/image"])("%s answers as an unknown path", async (path) => {
+describe("without Jimeng settings (and no simulator)", () => {
+  it.each(["/api/proxy/jimeng/create", "/api/proxy/jimeng/image"])("%s fails clearly as not configured, charging nothing", async (path) => {
     const user = await createTestUser(app.deps, { points: 50 });
-    const res = await app.post(path, { prompt: "p", messages: [{ role: "user", content: "hi" }] }, user.headers);
-    expect(res.body).toEqual({ status: "failed", code: "NOT_FOUND", msg: "接口不存在" });
-    expect(res).toEqual(await app.post("/api/proxy/no-such-operation", {}, user.headers));
+    const expected = { status: "failed", code: "PROVIDER_NOT_CONFIGURED", msg: "即梦生成服务暂未开通（未配置 Jimeng），本次未扣除积分" };
+    expect((await app.post(path, { prompt: "p" }, user.headers)).body).toEqual(expected);
+    const form = new FormData();
+    form.append("prompt", "p");
+    const multipart = await fetch(`${app.url}${path}`, { method: "POST", headers: user.headers, body: form });
+    expect(await multipart.json()).toEqual(expected);
+    expect(await pointsOf(app.deps, user.id)).toBe(50);
+    expect(await taskCount(app.deps)).toBe(0);
   });
 });

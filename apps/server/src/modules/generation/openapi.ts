@@ -9,6 +9,36 @@ const heldDescription = (waitVariable: string) =>
   "With `Accept: text/event-stream` the answer is an event stream instead: `event: progress` with `{id, status, progress}` on each change, " +
   "then one `event: done` whose data is the same document as the JSON answer. Served by an express route ahead of the REST adapter.";
 
+const multipartDescription =
+  "Also `multipart/form-data` (served by an express route ahead of the REST adapter): every payload key as a string field, " +
+  "an optional reference image in field `image` (PNG, JPEG or WebP by content, at most 10 MB). Answers within 5 s " +
+  "`{status:\"success\", data:{id, status:\"pending\"}}`; poll `/api/proxy/v1/draw/result`. Keys the catalogue does not know " +
+  "(anything but prompt, model, ratio, resolution, duration, negative_prompt) are ignored.";
+
+/** The Jimeng operations also take a multipart form, which the generated document cannot know. */
+export function describeJimengMultipart(paths: Record<string, unknown>): void {
+  for (const name of ["jimengImageCreate", "jimengVideoCreate"] as const) {
+    const operation = (paths[operations[name].path] as Record<string, OperationObject & { requestBody?: { content?: Record<string, unknown> } }> | undefined)?.post;
+    if (!operation?.requestBody?.content) continue;
+    operation.description = multipartDescription;
+    operation.requestBody.content["multipart/form-data"] = {
+      schema: {
+        type: "object",
+        required: ["prompt"],
+        properties: {
+          prompt: { type: "string" },
+          model: { type: "string" },
+          ratio: { type: "string" },
+          resolution: { type: "string" },
+          duration: { type: "string" },
+          negative_prompt: { type: "string" },
+          image: { type: "string", format: "binary", description: "PNG, JPEG or WebP, at most 10 MB" },
+        },
+      },
+    };
+  }
+}
+
 /**
  * The sora and banana answers are written by express routes (held, keep-alive whitespace, an
  * optional event stream), which the generated document cannot know: this says so.

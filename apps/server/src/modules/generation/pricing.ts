@@ -31,7 +31,7 @@ export function priceRequest(
   requested: Record<string, string | number | undefined>,
 ): PricedRequest {
   const section = catalog[kind];
-  const name = model ?? section.default;
+  const name = model || section.default; // an empty multipart field means none
   const entry = name === undefined ? undefined : section.models[name];
   if (name === undefined || !entry) {
     const known = Object.keys(section.models);

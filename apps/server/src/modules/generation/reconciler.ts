@@ -45,8 +45,12 @@ async function workTask(deps: AppDeps, task: ClaimedTask): Promise<void> {
     if (task.upstream_id === null) {
       // Nobody holds the lease of a task that never got its upstream id: the instance that created
       // it stopped between the charge and the submit, or during a synchronous upstream call.
+      const synchronous = task.kind === "jimeng_image" || task.kind === "jimeng_video";
       log.warn("task cut off before the upstream answered: failed and refunded");
-      await failTask(deps.db, task.id, { message: upstreamMessages.interrupted, detail: "no upstream id after the grace period (instance stopped)" });
+      await failTask(deps.db, task.id, {
+        message: synchronous ? upstreamMessages.restarted : upstreamMessages.interrupted,
+        detail: synchronous ? "the instance running the upstream call stopped (lease lapsed)" : "no upstream id after the grace period (instance stopped)",
+      });
       return;
     }
     if (task.age_ms > tuning.maxAgeMs[task.kind]) {

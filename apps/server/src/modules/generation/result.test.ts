@@ -84,6 +84,12 @@ describe("the OpenAPI document", () => {
     expect((document.paths?.[op.path] as Record<string, { operationId?: string }>)[op.method.toLowerCase()]?.operationId).toBe(name);
   });
 
+  it.each(["/api/proxy/jimeng/image", "/api/proxy/jimeng/create"])("describes %s as JSON or multipart/form-data with a binary image", (path) => {
+    const post = (document.paths?.[path] as Record<string, { requestBody?: { content?: Record<string, { schema?: { properties?: Record<string, { format?: string }> } }> } }>).post;
+    expect(Object.keys(post?.requestBody?.content ?? {})).toEqual(["application/json", "multipart/form-data"]);
+    expect(post?.requestBody?.content?.["multipart/form-data"]?.schema?.properties?.image?.format).toBe("binary");
+  });
+
   it("describes the held answers: leading whitespace as JSON, or an event stream on request", () => {
     const post = (document.paths?.["/api/proxy/sora"] as Record<string, { description?: string; responses: Record<string, { content: Record<string, unknown> }> }>).post;
     expect(post?.description).toMatch(/whitespace/);

@@ -2,6 +2,8 @@ import { operations } from "@ocean1/contract";
 import { protectedOperation, router } from "../../trpc.js";
 import { toCreateAnswer } from "./answers.js";
 import { createBananaTask, createSoraTask } from "./grsai-tasks.js";
+import { jimengAnswer } from "./jimeng-routes.js";
+import { createJimengTask } from "./jimeng-tasks.js";
 import { listTasks, queryResult } from "./result.js";
 import { waitForTask, waitMsOf } from "./wait.js";
 
@@ -15,6 +17,13 @@ export const generationRouter = router({
   ),
   bananaCreate: protectedOperation(operations.bananaCreate).mutation(async ({ ctx, input }) =>
     toCreateAnswer(await waitForTask(ctx.deps, await createBananaTask(ctx.deps, ctx.user.id, input), waitMsOf(ctx.deps, "banana"))),
+  ),
+  // Jimeng answers at once; the work goes on in the background (multipart: jimeng-routes.ts).
+  jimengVideoCreate: protectedOperation(operations.jimengVideoCreate).mutation(async ({ ctx, input }) =>
+    jimengAnswer(await createJimengTask(ctx.deps, ctx.user.id, "jimeng_video", input)),
+  ),
+  jimengImageCreate: protectedOperation(operations.jimengImageCreate).mutation(async ({ ctx, input }) =>
+    jimengAnswer(await createJimengTask(ctx.deps, ctx.user.id, "jimeng_image", input)),
   ),
   queryResult: protectedOperation(operations.queryResult).mutation(({ ctx, input }) => queryResult(ctx.deps, ctx.user.id, input)),
   listTasks: protectedOperation(operations.listTasks).query(({ ctx, input }) => listTasks(ctx.deps, ctx.user.id, input)),

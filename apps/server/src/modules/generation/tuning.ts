@@ -26,6 +26,8 @@ export interface GenerationTuning {
   /** Consecutive unreadable poll answers before the task fails. */
   unreadableLimit: number;
   maxInFlightPerProvider: number;
+  /** How long one synchronous Jimeng call may take. */
+  jimengTimeoutMs: number;
   maxAgeMs: Record<TaskKind, number>;
 }
 
@@ -44,6 +46,7 @@ export const defaultTuning: GenerationTuning = {
   maxBackoffMs: 60_000,
   unreadableLimit: 3,
   maxInFlightPerProvider: 16,
+  jimengTimeoutMs: 15 * 60_000,
   maxAgeMs: { sora: 45 * 60_000, banana: 20 * 60_000, jimeng_video: 30 * 60_000, jimeng_image: 20 * 60_000 },
 };
 

@@ -18,9 +18,11 @@ export const upstreamMessages = {
   unreadable: "生成服务返回了无法识别的结果，积分已退回，请稍后再试",
   outputModeration: "生成的内容未通过安全审核，积分已退回，请调整提示词后重试",
   inputModeration: "提示词或参考图未通过安全审核，积分已退回，请修改后重试",
+  contentFiltered: "提示词、参考图或生成内容未通过安全审核，积分已退回，请修改后重试",
   error: "生成失败，积分已退回，请稍后重试",
   tooLong: "生成超时，积分已退回，请稍后重试",
   interrupted: "任务提交中断（服务重启），积分已退回，请重新提交",
+  restarted: "服务重启，生成中的任务已中断，积分已退回，请重新提交",
 } as const;
 
 export interface UpstreamResponse {

@@ -81,7 +81,7 @@ export class TaskWatcher {
   private schedule(): void {
     if (this.timer || this.closed || this.waiters.size === 0) return;
     this.timer = setTimeout(() => {
-      this.pass().then(
+      void this.pass().then(
         () => undefined,
         (error: unknown) => this.options.logger.warn({ err: error }, "watcher pass failed"),
       ).finally(() => {
@@ -97,7 +97,7 @@ export class TaskWatcher {
     if (ids.length === 0) return;
     if (!this.refreshing) {
       this.refreshing = true;
-      this.options.refresh(ids).then(
+      void this.options.refresh(ids).then(
         () => undefined,
         (error: unknown) => this.options.logger.warn({ err: error }, "refresh of held tasks failed"),
       ).finally(() => (this.refreshing = false));

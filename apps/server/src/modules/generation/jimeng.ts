@@ -1,0 +1,82 @@
+import { countUpstream } from "../../metrics/metrics.js";
+import type { TaskKind } from "@ocean1/contract";
+import { z } from "zod";
+import type { ProviderEndpoint } from "../../providers.js";
+import { isTimeout, outcomeOfStatus, postUpstream, readText, upstreamMessages, type UpstreamOutcome } from "./upstream.js";
+
+export const jimengPaths = {
+  images: "/v1/images/generations",
+  compositions: "/v1/images/compositions",
+  videos: "/v1/videos/generations",
+} as const;
+
+/** A reference image the user uploaded. */
+export interface UploadedImage {
+  bytes: Buffer;
+  contentType: string;
+}
+
+export interface JimengCall {
+  kind: Extract<TaskKind, "jimeng_image" | "jimeng_video">;
+  /** `{model, prompt, ratio, resolution, duration?, negative_prompt?}` as the upstream takes them. */
+  payload: Record<string, string | number>;
+  image?: UploadedImage | undefined;
+}
+
+const extensions: Record<string, string> = { "image/png": "png", "image/jpeg": "jpg", "image/webp": "webp" };
+
+/** The path and body of a call: JSON, or multipart with the image in `images` / `image_file_1`. */
+export function jimengRequest(call: JimengCall): { path: string; body: string | FormData; json: boolean } {
+  const video = call.kind === "jimeng_video";
+  if (!call.image) return { path: video ? jimengPaths.videos : jimengPaths.images, body: JSON.stringify(call.payload), json: true };
+  const form = new FormData();
+  for (const [key, value] of Object.entries(call.payload)) form.append(key, String(value));
+  const file = new Blob([call.image.bytes], { type: call.image.contentType });
+  form.append(video ? "image_file_1" : "images", file, `reference.${extensions[call.image.contentType] ?? "bin"}`);
+  return { path: video ? jimengPaths.videos : jimengPaths.compositions, body: form, json: false };
+}
+
+const ZJimengAnswer = z.looseObject({
+  code: z.number().optional(),
+  message: z.string().nullish(),
+  data: z.array(z.looseObject({ url: z.string().optional() })).nullish(),
+});
+
+/** HTTP 200 `{code:<negative>, message}` is a failure; `{created, data:[{url}]}` a result. */
+export function parseJimengAnswer(text: string): UpstreamOutcome {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { kind: "failed", message: upstreamMessages.unreadable, detail: `not JSON (${text.slice(0, 80)})` };
+  }
+  const answer = ZJimengAnswer.safeParse(json);
+  if (!answer.success) return { kind: "failed", message: upstreamMessages.unreadable, detail: "unexpected answer shape" };
+  const { code, message } = answer.data;
+  const detail = `upstream code ${code}: ${message ?? ""}`;
+  if (code === -2006) return { kind: "failed", message: upstreamMessages.contentFiltered, detail };
+  if (code === -2009) return { kind: "failed", message: upstreamMessages.serviceProblem, detail, operatorProblem: true };
+  if (code !== undefined && code !== 0) return { kind: "failed", message: upstreamMessages.error, detail, operatorProblem: true };
+  const url = answer.data.data?.find((item) => item.url)?.url;
+  return url ? { kind: "succeeded", url } : { kind: "failed", message: upstreamMessages.unreadable, detail: "no result url" };
+}
+
+/**
+ * One synchronous Jimeng call (minutes). Nothing here is retried: the protocol has no task id, so a
+ * second call would be a second generation. Every outcome is final.
+ */
+export async function callJimeng(endpoint: ProviderEndpoint, call: JimengCall, timeoutMs: number): Promise<UpstreamOutcome> {
+  const request = jimengRequest(call);
+  try {
+    const res = await countUpstream("jimeng", postUpstream(endpoint, request.path, request.body, timeoutMs, request.json));
+    const byStatus = outcomeOfStatus(res.status);
+    if (byStatus) {
+      await res.body?.cancel();
+      return byStatus.kind === "transient" ? { kind: "failed", message: upstreamMessages.busy, detail: byStatus.detail } : byStatus;
+    }
+    return parseJimengAnswer(await readText(res.body));
+  } catch (error) {
+    if (isTimeout(error)) return { kind: "failed", message: upstreamMessages.tooLong, detail: `no answer after ${timeoutMs} ms` };
+    return { kind: "failed", message: upstreamMessages.busy, detail: `call failed: ${(error as Error).message}` };
+  }
+}
