@@ -22,6 +22,14 @@ describe("operations endpoints", () => {
     expect(bundle.status).toBe(200);
   });
 
+  it("sends a CSP without upgrade-insecure-requests, so /docs's scripts load over plain HTTP", async () => {
+    for (const path of ["/docs", "/healthz"]) {
+      const csp = (await fetch(`${app.url}${path}`)).headers.get("content-security-policy");
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).not.toContain("upgrade-insecure-requests");
+    }
+  });
+
   it("puts a request id on every answer, keeping a sane one from the caller", async () => {
     const res = await fetch(`${app.url}/healthz`, { headers: { "x-request-id": "abc-123" } });
     expect(res.headers.get("x-request-id")).toBe("abc-123");
@@ -92,5 +100,24 @@ describe("failures on /api answer HTTP 200 with the documented shape", () => {
   it("answers an unknown path outside /api with 404", async () => {
     const res = await app.get("/nope");
     expect(res.status).toBe(404);
+  });
+});
+
+describe("/openapi.json", () => {
+  type Answer = { content?: Record<string, { schema?: { oneOf?: unknown[]; $ref?: string } }> };
+  const failure = { $ref: "#/components/schemas/FailureResponse" };
+
+  it("documents no answer but 200 (success or FailureResponse) and the 404 FailureResponse of a path not served", async () => {
+    const { status, body } = await app.get("/openapi.json");
+    expect(status).toBe(200);
+    const document = body as { paths: Record<string, Record<string, { responses: Record<string, Answer> }>>; components: { schemas: object } };
+    const operations = Object.values(document.paths).flatMap((item) => Object.values(item));
+    expect(operations.length).toBeGreaterThan(10);
+    for (const { responses } of operations) {
+      expect(Object.keys(responses).sort()).toEqual(["200", "404"]);
+      expect(responses["200"]?.content?.["application/json"]?.schema?.oneOf).toContainEqual(failure);
+      expect(responses["404"]?.content?.["application/json"]?.schema).toEqual(failure);
+    }
+    expect(Object.keys(document.components.schemas).filter((name) => name.startsWith("error."))).toEqual([]);
   });
 });

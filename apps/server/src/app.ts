@@ -21,6 +21,16 @@ import { createContextInner, readAuthHeaders, type Context } from "./trpc.js";
 import { serverVersion } from "./version.js";
 
 export const jsonBodyLimit = "1mb";
+
+/**
+ * No `upgrade-insecure-requests`: TLS is the reverse proxy's business, and over plain HTTP at any host but
+ * localhost the browser would rewrite /docs's own scripts to https and show a blank page.
+ */
+export const helmetOptions = {
+  contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+  crossOriginResourcePolicy: { policy: "cross-origin" },
+  strictTransportSecurity: false,
+} as const;
 /** The same, in bytes (as express.json() reads "1mb"). */
 const jsonBodyLimitBytes = 1024 * 1024;
 /** A load balancer's probe learns of a stalled database within this, not after the pool's own limits. */
@@ -43,7 +53,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   // nosniff, frame and referrer policies, a CSP that /docs (swagger-ui from local assets, inline styles) lives within.
   // The API is read from other origins (CORS_ORIGINS), so its answers may be; HSTS is the TLS terminator's to set.
-  const front = [requestContext(deps.logger), helmet({ crossOriginResourcePolicy: { policy: "cross-origin" }, strictTransportSecurity: false }), corsMiddleware(deps.config)];
+  const front = [requestContext(deps.logger), helmet(helmetOptions), corsMiddleware(deps.config)];
   for (const middleware of front) app.use(middleware);
 
   app.get("/healthz", (_req, res) => {

@@ -85,6 +85,13 @@ describe("cat chat configuration", () => {
   });
 });
 
+describe("CORS_ORIGINS", () => {
+  it("takes * or a comma-separated list of origins, with ports and spaces", () => {
+    expect(load({ CORS_ORIGINS: " * " }).corsOrigins).toBe("*");
+    expect(load({ CORS_ORIGINS: "https://app.example.com, http://localhost:3000" }).corsOrigins).toEqual(["https://app.example.com", "http://localhost:3000"]);
+  });
+});
+
 describe("configuration messages", () => {
   it.each([
     [{ PORT: "abc" }, 'PORT="abc": must be a number'],
@@ -92,6 +99,10 @@ describe("configuration messages", () => {
     [{ PORT: "70000" }, 'PORT="70000": must be at most 65535'],
     [{ INVITE_POLICY: "sometimes" }, 'INVITE_POLICY="sometimes": must be one of required, optional, off'],
     [{ DATABASE_URL: "not a url" }, 'DATABASE_URL="not a url": must be a URL'],
+    [{ CORS_ORIGINS: "notanorigin" }, 'CORS_ORIGINS="notanorigin": must be * or a comma-separated list of origins (scheme://host[:port], no path); "notanorigin" is not one'],
+    [{ CORS_ORIGINS: "https://app.example.com/" }, 'CORS_ORIGINS="https://app.example.com/": must be * or a comma-separated list of origins'],
+    [{ CORS_ORIGINS: "https://a.example.com, https://b.example.com/app" }, '"https://b.example.com/app" is not one'],
+    [{ CORS_ORIGINS: " , " }, 'CORS_ORIGINS=" , ": must be * or a comma-separated list of origins'],
   ])("names the variable and the value given in English: %j", (env, line) => {
     expect(() => load(env)).toThrow(line);
   });

@@ -27,6 +27,21 @@ const ZTrustProxy = z.string().transform((value, ctx): boolean | number | string
   return value;
 });
 
+/** The form of a browser's `Origin` header; a path or a trailing `/` would never match one. */
+const originPattern = /^[a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]+(?::\d{1,5})?$/i;
+
+/** `*`, or the origins allowed to read answers, comma-separated. */
+const ZCorsOrigins = z.string().transform((value, ctx): "*" | string[] => {
+  if (value.trim() === "*") return "*";
+  const origins = value.split(",").map((origin) => origin.trim()).filter(Boolean);
+  const wrong = origins.find((origin) => !originPattern.test(origin));
+  if (wrong !== undefined || origins.length === 0) {
+    const detail = wrong === undefined ? "" : `; ${JSON.stringify(wrong)} is not one`;
+    ctx.addIssue({ code: "custom", message: `must be * or a comma-separated list of origins (scheme://host[:port], no path)${detail}` });
+  }
+  return origins;
+});
+
 /** Every setting of DESIGN.md §9, parsed once at start-up; nothing else reads `process.env`. */
 export const ZEnv = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -50,7 +65,7 @@ export const ZEnv = z.object({
   CHAT_TIMEOUT_MS: z.coerce.number().int().min(100).max(28_000).default(25_000),
   OCEAN1_SIMULATOR: ZFlag.default(false),
   MODEL_CATALOG: z.string().min(1).optional(),
-  CORS_ORIGINS: z.string().min(1).default("*"),
+  CORS_ORIGINS: ZCorsOrigins.default("*"),
   INVITE_POLICY: z.enum(["required", "optional", "off"]).default("optional"),
   REGISTER_BONUS_POINTS: ZPoints.default(0),
   INVITE_BONUS_POINTS: ZPoints.default(0),
@@ -194,7 +209,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotEnvPath: str
       modelCatalogPath: e.MODEL_CATALOG,
     },
     catalog: readCatalog(e.MODEL_CATALOG),
-    corsOrigins: e.CORS_ORIGINS.trim() === "*" ? "*" : e.CORS_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean),
+    corsOrigins: e.CORS_ORIGINS,
     invitePolicy: e.INVITE_POLICY,
     points: {
       registerBonus: e.REGISTER_BONUS_POINTS,

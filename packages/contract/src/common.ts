@@ -11,6 +11,15 @@ export function fieldError(required: string, invalid: string) {
   return { error: (issue: { input?: unknown }) => (issue.input === undefined ? required : invalid) };
 }
 
+/**
+ * The page size of a listing (history, tasks): the same sentences everywhere. The range is checked
+ * before the integer, so an absurd number is told the range rather than the safe-integer limit.
+ */
+export function pageLimit(max: number) {
+  const range = `条数需为 1–${max}`;
+  return z.number("条数应为数字").min(1, range).max(max, range).int("条数应为整数");
+}
+
 /** Trimmed and lower-cased before any use (DESIGN.md §4). */
 export const ZEmail = z
   .string(fieldError("请填写邮箱", "邮箱格式不正确"))

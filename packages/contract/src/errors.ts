@@ -38,6 +38,7 @@ export const errorMessages = {
   TASK_NOT_FOUND: "任务不存在",
   UPLOAD_INVALID: "上传的图片无效，请上传 PNG、JPEG 或 WebP 图片（不超过 10 MB）",
   UPSTREAM_FAILED: "生成服务暂时不可用，请稍后再试",
+  CONTENT_MODERATED: "内容未通过安全审核，积分已退回，请修改后重试",
   PROVIDER_NOT_CONFIGURED: "该服务暂未配置，请联系管理员",
   CHAT_FAILED: "猫猫暂时不在，积分已退还，请稍后再试",
   INTERNAL: "服务器内部错误，请稍后再试",

@@ -1,5 +1,9 @@
 import { z } from "zod";
-import { ZFreeText } from "./common.js";
+import { fieldError, pageLimit, ZFreeText } from "./common.js";
+import { ZErrorCode } from "./errors.js";
+
+/** The stable code of a failed task (DESIGN.md §2): CONTENT_MODERATED, or UPSTREAM_FAILED for any other failure. */
+const ZTaskFailureCode = ZErrorCode.extract(["CONTENT_MODERATED", "UPSTREAM_FAILED"]).optional().meta({ description: "When the task failed: its stable code" });
 
 export const taskStatuses = ["pending", "processing", "completed", "failed"] as const;
 export const ZTaskStatus = z.enum(taskStatuses);
@@ -13,6 +17,8 @@ const ZHttpUrl = z
   .string()
   .trim()
   .max(2048, "图片链接不能超过 2048 个字符")
+  // A URL parser keeps a NUL in the path as it is, and PostgreSQL cannot store one.
+  .regex(/^[^\u0000-\u001f\u007f]*$/, "图片链接不能包含控制字符")
   .pipe(z.url({ protocol: /^https?$/, error: "图片链接应为 http 或 https 网址" }));
 
 export const ZSoraCreateRequest = z.object({
@@ -49,13 +55,29 @@ export const ZCreateTaskResponse = z
   .object({
     status: z.enum(["success", "failed"]),
     msg: z.string().optional(),
+    code: ZTaskFailureCode,
     data: ZTaskSnapshot,
   })
   .meta({ id: "CreateTaskResponse" });
 export type CreateTaskResponse = z.infer<typeof ZCreateTaskResponse>;
 
+/**
+ * The form of a public task id: URL-safe base64 characters (ours are 22: 128 random bits). Up to
+ * 64, so that API_README's placeholder `task-id-string` stays well-formed (and is simply not found).
+ */
+export const taskIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** A task id as a request names it: anything else is refused before the database is asked. */
+export const ZTaskId = z
+  .string(fieldError("请提供任务编号", "任务编号格式不正确"))
+  .trim()
+  .min(1, "请提供任务编号")
+  .max(64, "任务编号格式不正确")
+  .regex(taskIdPattern, "任务编号格式不正确")
+  .meta({ example: "x3Jb0Qm6bT2sN1pV9aKc4w" });
+
 export const ZQueryResultRequest = z.object({
-  id: z.string().trim().min(1, "请提供任务编号").max(64, "任务编号不能超过 64 个字符").meta({ example: "task-id-string" }),
+  id: ZTaskId,
 });
 export type QueryResultRequest = z.infer<typeof ZQueryResultRequest>;
 
@@ -66,6 +88,7 @@ export const ZGenerationResult = z
     progress: z.number().int().min(0).max(100).optional(),
     result_url: z.string().optional(),
     msg: z.string().optional(),
+    code: ZTaskFailureCode,
   })
   .meta({ id: "GenerationResult" });
 export type GenerationResult = z.infer<typeof ZGenerationResult>;
@@ -106,8 +129,8 @@ export type TaskKind = z.infer<typeof ZTaskKind>;
 export const tasksPageSize = { default: 50, max: 200 } as const;
 
 export const ZListTasksRequest = z.object({
-  limit: z.number().int().min(1, "每页条数至少为 1").max(tasksPageSize.max, "每页条数最多为 200").optional(),
-  before: z.string().trim().min(1).max(64).optional().meta({ description: "Return tasks older than the task with this id" }),
+  limit: pageLimit(tasksPageSize.max).optional(),
+  before: ZTaskId.optional().meta({ description: "Return tasks older than the task with this id" }),
 });
 export type ListTasksRequest = z.infer<typeof ZListTasksRequest>;
 

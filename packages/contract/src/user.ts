@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ZEmail } from "./common.js";
+import { pageLimit, ZEmail } from "./common.js";
 
 export const ZHeartbeatRequest = z.object({ email: ZEmail });
 export type HeartbeatRequest = z.infer<typeof ZHeartbeatRequest>;
@@ -31,12 +31,7 @@ export type HistoryRecord = z.infer<typeof ZHistoryRecord>;
 export const historyPageSize = { default: 50, max: 200 } as const;
 
 export const ZGetHistoryRequest = z.object({
-  limit: z
-    .number("条数应为数字")
-    .int("条数应为整数")
-    .min(1, `条数需为 1–${historyPageSize.max}`)
-    .max(historyPageSize.max, `条数需为 1–${historyPageSize.max}`)
-    .optional(),
+  limit: pageLimit(historyPageSize.max).optional(),
   before: z.number("起始记录编号应为数字").int("起始记录编号应为整数").min(1, "起始记录编号应为正整数").optional().meta({ description: "Return rows older than this row id" }),
 });
 export type GetHistoryRequest = z.infer<typeof ZGetHistoryRequest>;

@@ -20,7 +20,7 @@ export const operationFailures: Record<OperationName, readonly ErrorCode[]> = {
   sendCode: ["RATE_LIMITED", "MAIL_FAILED"],
   loginVerify: [...codeChecks, "ACCOUNT_DISABLED"],
   resetPassword: ["EMAIL_NOT_REGISTERED", ...codeChecks],
-  heartbeat: [],
+  heartbeat: ["INVALID_DEVICE"],
   getHistory: [],
   redeemCard: ["CARD_INVALID", "CARD_USED", "CARD_EXPIRED", "CARD_DISABLED", "FORBIDDEN", "RATE_LIMITED"],
   soraCreate: ["MODEL_UNKNOWN", "OPTION_UNSUPPORTED", "PROVIDER_NOT_CONFIGURED", "INSUFFICIENT_POINTS", "INVALID_DEVICE"],

@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import express from "express";
 import helmet from "helmet";
+import { helmetOptions } from "../app.js";
 import { createOpenApiNodeHttpHandler } from "trpc-to-openapi";
 import { z } from "zod";
 import { loadConfig } from "../config.js";
@@ -42,7 +43,7 @@ function trivialApp(dispatch: "adapter" | "rest"): express.Express {
     createContextInner(deps, { ...localsOf(res), ip: req.ip ?? "unknown", ...readAuthHeaders(req.headers) });
   const app = express();
   app.disable("x-powered-by");
-  const front = [requestContext(logger), helmet({ crossOriginResourcePolicy: { policy: "cross-origin" }, strictTransportSecurity: false }), corsMiddleware(config)];
+  const front = [requestContext(logger), helmet(helmetOptions), corsMiddleware(config)];
   for (const middleware of front) app.use(middleware);
   app.use(express.json({ limit: "1mb", verify: verifyJsonDepth }));
   if (dispatch === "rest") {

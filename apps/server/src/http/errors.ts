@@ -1,5 +1,9 @@
 import { errorMessages, type ErrorCode, type FailureResponse } from "@ocean1/contract";
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
+import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import type { NextFunction, Request, Response } from "express";
+import { AppError } from "../errors/app-error.js";
+import { toTRPCError } from "../errors/transport.js";
 import { logFailure } from "./failures.js";
 
 const bodyParserCodes: Record<string, ErrorCode> = {
@@ -19,6 +23,18 @@ function send(req: Request, res: Response, httpStatus: number, body: FailureResp
   res.status(req.path.startsWith("/api/") ? 200 : httpStatus).json(body);
 }
 
+/**
+ * `/trpc` callers read tRPC's error envelope, as for a failure inside a procedure: the tRPC code of
+ * the table, its HTTP status, and our failure answer in `data.failure`.
+ */
+function sendTRPC(res: Response, body: FailureResponse): void {
+  const error = toTRPCError(new AppError(body.code, body.msg));
+  const httpStatus = getHTTPStatusCodeFromError(error);
+  res.status(httpStatus).json({
+    error: { message: body.msg, code: TRPC_ERROR_CODES_BY_KEY[error.code], data: { code: error.code, httpStatus, failure: body } },
+  });
+}
+
 /** A path that is no documented operation is no outcome of one: HTTP 404 even under `/api`, so a caller's typo shows at once. */
 export function notFound(_req: Request, res: Response): void {
   res.status(404).json(failure("NOT_FOUND"));
@@ -34,6 +50,7 @@ export function errorHandler(error: unknown, req: Request, res: Response, next: 
   const code = knownCode ?? (clientError ? "MALFORMED_JSON" : undefined);
   const body = failure(code ?? "INTERNAL");
   logFailure(res, error, body);
+  if (req.path === "/trpc" || req.path.startsWith("/trpc/")) return sendTRPC(res, body);
   // body-parser reports a refusal of `verify` (too deep) as 403; it is bad input like any malformed body.
   const httpStatus = type === "entity.too.deep" || typeof status !== "number" ? 400 : status;
   send(req, res, code ? httpStatus : 500, body);

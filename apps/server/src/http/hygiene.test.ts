@@ -1,3 +1,4 @@
+import { errorMessages } from "@ocean1/contract";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../test/app.js";
 import { createTestUser } from "../test/fixtures.js";
@@ -53,13 +54,22 @@ describe("HTTP hygiene", () => {
     expect(res).toEqual({ status: 200, body: { status: "failed", code: "MALFORMED_JSON", msg: expect.stringMatching(/[\u4e00-\u9fff]/) } });
   });
 
-  it("refuses JSON nested 5,000 deep as malformed input on /trpc", async () => {
-    const res = await app.post("/trpc/sendCode", nested(5_000));
-    expect(res.status).toBe(400);
-    expect(JSON.stringify(res.body)).toContain("MALFORMED_JSON");
-    const query = await app.get(`/trpc/getHistory?input=${encodeURIComponent(`{"limit":${"[".repeat(5_000)}${"]".repeat(5_000)}}`)}`);
-    expect(query.status).toBeLessThan(500);
-    expect(JSON.stringify(query.body)).not.toContain("INTERNAL");
+  it("refuses deep or malformed JSON on /trpc, in a body or in ?input=, with tRPC's error envelope and HTTP 400", async () => {
+    const malformed = {
+      error: {
+        message: errorMessages.MALFORMED_JSON,
+        code: -32700,
+        data: { code: "PARSE_ERROR", httpStatus: 400, failure: { status: "failed", code: "MALFORMED_JSON", msg: errorMessages.MALFORMED_JSON } },
+      },
+    };
+    expect(await app.post("/trpc/sendCode", nested(5_000))).toEqual({ status: 400, body: malformed });
+    expect(await app.post("/trpc/sendCode", "{not json")).toEqual({ status: 400, body: malformed });
+    // 1,000 deep: 5,000 would pass the header size limit and never reach the app (HTTP 431).
+    const deepQuery = await app.get(`/trpc/getHistory?input=${encodeURIComponent(`{"limit":${"[".repeat(1_000)}${"]".repeat(1_000)}}`)}`);
+    expect(deepQuery).toEqual({ status: 400, body: malformed });
+    const large = await app.post("/trpc/sendCode", { email: "a@example.com", padding: "x".repeat(1_100_000) });
+    expect(large.status).toBe(413);
+    expect(large.body).toMatchObject({ error: { data: { code: "PAYLOAD_TOO_LARGE", httpStatus: 413, failure: { code: "PAYLOAD_TOO_LARGE" } } } });
   });
 
   it("refuses a tRPC batch over 20 calls with a clear failure, and runs one of 20", async () => {

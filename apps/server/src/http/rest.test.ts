@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { operations, type FailureResponse } from "@ocean1/contract";
 import express, { type Request, type Response } from "express";
 import helmet from "helmet";
+import { helmetOptions } from "../app.js";
 import { createOpenApiNodeHttpHandler } from "trpc-to-openapi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toFailure } from "../errors/transport.js";
@@ -57,7 +58,7 @@ beforeAll(async () => {
   const ref = express();
   ref.disable("x-powered-by");
   ref.use(requestContext(deps.logger));
-  ref.use(helmet({ crossOriginResourcePolicy: { policy: "cross-origin" }, strictTransportSecurity: false }));
+  ref.use(helmet(helmetOptions));
   ref.use(corsMiddleware(deps.config));
   ref.use(express.json({ limit: "1mb", verify: verifyJsonDepth }));
   ref.use(refuseDeepQueryInput);

@@ -50,7 +50,7 @@ export function grsaiSimulatorRoutes(state: SimulatorState): Router {
     state.counts.result++;
     if (!authorised(req, res)) return;
     const id = (req.body as { id?: unknown } | undefined)?.id;
-    const task = typeof id === "string" ? state.tasks.get(id) : undefined;
+    const task = typeof id === "string" ? state.find(id) : undefined;
     if (!task) return void res.json({ code: -22, msg: "task not found", data: null });
     if (task.steering.busy && task.busyAnswers < 2) {
       task.busyAnswers++;

@@ -4,6 +4,7 @@ import { upstreamMessages } from "../modules/generation/upstream.js";
 import { postUpstream } from "../modules/generation/upstream.js";
 import { checkLedger } from "../modules/points/ledger-check.js";
 import { startTestApp, type TestApp } from "../test/app.js";
+import { captureLog } from "../test/log-capture.js";
 import { createTestUser, pointsOf } from "../test/fixtures.js";
 import { bananaRequest, fastTuning, soraRequest } from "../test/generation.js";
 import { ledgerOfTask, pollUntilFinal } from "../test/tasks.js";
@@ -52,7 +53,8 @@ describe("the simulator, through the app over real HTTP", () => {
   ])("steers %s to a failed task, refunded once", async (word, msg) => {
     const user = await createTestUser(app.deps, { points: 4 });
     const res = await app.post("/api/proxy/banana", { ...bananaRequest, prompt: `a cat ${word}` }, user.headers);
-    expect(res.body).toEqual({ status: "failed", msg, data: { id: expect.any(String), status: "failed" } });
+    const code = msg === upstreamMessages.outputModeration || msg === upstreamMessages.inputModeration ? "CONTENT_MODERATED" : "UPSTREAM_FAILED";
+    expect(res.body).toEqual({ status: "failed", msg, code, data: { id: expect.any(String), status: "failed" } });
     expect(await ledgerOfTask(app.deps, res.body.data.id)).toEqual({ consume: [-4], refund: [4] });
     expect(await pointsOf(app.deps, user.id)).toBe(4);
   });
@@ -132,7 +134,31 @@ describe("the simulator's Jimeng protocol, through the app", () => {
   ])("steers %s to a failed task, refunded once", async (word, msg) => {
     const user = await createTestUser(jimengApp.deps, { points: 4 });
     const created = await jimengApp.post("/api/proxy/jimeng/image", { prompt: `猫 ${word}` }, user.headers);
-    expect(await pollUntilFinal(jimengApp, user.headers, created.body.data.id)).toEqual({ status: "failed", progress: 0, msg });
+    expect(await pollUntilFinal(jimengApp, user.headers, created.body.data.id)).toEqual({ status: "failed", progress: 0, msg, code: msg === upstreamMessages.contentFiltered ? "CONTENT_MODERATED" : "UPSTREAM_FAILED" });
     expect(await ledgerOfTask(jimengApp.deps, created.body.data.id)).toEqual({ consume: [-4], refund: [4] });
+  });
+});
+
+describe("a simulator restart in the middle of a task", () => {
+  it("answers the polls of the tasks made before it: the task completes, nothing is logged as an error", async () => {
+    const log = captureLog("info");
+    let first = await startSimulator({ taskMs: 300 });
+    const port = Number(new URL(first.url).port);
+    const restartApp = await startTestApp({ GRSAI_BASE_URL: first.url, GRSAI_API_KEY: "sim-key", BANANA_WAIT_SECONDS: "1" }, { tuning: fastTuning, logger: log.logger });
+    try {
+      const user = await createTestUser(restartApp.deps, { points: 4 });
+      // [slow]: about 3 s, longer than the 1 s held answer.
+      const res = await restartApp.post("/api/proxy/banana", { ...bananaRequest, prompt: `a cat ${steeringWords.slow}` }, user.headers);
+      expect(res.body.data.status).toBe("processing");
+      await first.close();
+      first = await startSimulator({ taskMs: 300, port });
+      expect(first.state.tasks.size).toBe(0);
+      expect(await pollUntilFinal(restartApp, user.headers, res.body.data.id)).toMatchObject({ status: "completed", result_url: expect.stringMatching(/\.png$/) });
+      expect(await ledgerOfTask(restartApp.deps, res.body.data.id)).toEqual({ consume: [-4], refund: [] });
+      expect(log.lines().filter((line) => line.level === "error")).toEqual([]);
+    } finally {
+      await restartApp.close();
+      await first.close();
+    }
   });
 });

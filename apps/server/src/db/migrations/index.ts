@@ -4,6 +4,7 @@ import * as points from "./2026-11-24T00-00-01_points.js";
 import * as chatCalls from "./2026-11-25T09-00-00_chat_calls.js";
 import * as tasks from "./2026-11-25T10-00-00_tasks.js";
 import * as taskUploads from "./2026-11-25T10-00-01_task_uploads.js";
+import * as ledgerInsertTime from "./2026-11-25T11-00-00_ledger_insert_time.js";
 
 /** Every migration, by its timestamped name. Shipped migrations are never edited; add a new one. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-25T09-00-00_chat_calls": chatCalls,
   "2026-11-25T10-00-00_tasks": tasks,
   "2026-11-25T10-00-01_task_uploads": taskUploads,
+  "2026-11-25T11-00-00_ledger_insert_time": ledgerInsertTime,
 };

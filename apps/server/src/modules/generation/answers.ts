@@ -1,5 +1,6 @@
 import type { CreateTaskResponse, GenerationResult, TaskSnapshot, TaskSummary } from "@ocean1/contract";
 import type { Task } from "../../db/schema.js";
+import { failureCodeOf } from "./upstream.js";
 
 export function toSnapshot(task: Task): TaskSnapshot {
   return { id: task.public_id, status: task.status, progress: task.progress, ...(task.result_url ? { result_url: task.result_url } : {}) };
@@ -7,7 +8,9 @@ export function toSnapshot(task: Task): TaskSnapshot {
 
 /** What a create call answers (DESIGN.md §6): a failed task is `status:"failed"` with its message. */
 export function toCreateAnswer(task: Task): CreateTaskResponse {
-  if (task.status === "failed") return { status: "failed", msg: task.failure_message ?? "生成失败", data: { id: task.public_id, status: "failed" } };
+  if (task.status === "failed") {
+    return { status: "failed", msg: task.failure_message ?? "生成失败", code: failureCodeOf(task.failure_message), data: { id: task.public_id, status: "failed" } };
+  }
   return { status: "success", data: toSnapshot(task) };
 }
 
@@ -17,6 +20,7 @@ export function toGenerationResult(task: Task): GenerationResult {
     progress: task.progress,
     ...(task.result_url ? { result_url: task.result_url } : {}),
     ...(task.failure_message ? { msg: task.failure_message } : {}),
+    ...(task.status === "failed" ? { code: failureCodeOf(task.failure_message) } : {}),
   };
 }
 

@@ -54,9 +54,9 @@ describe("the built-in catalogue", () => {
   });
 
   it.each([
-    ["an unknown model", "banana", "dall-e", {}, "MODEL_UNKNOWN", "不支持模型 dall-e，可选：banana-v1、nano-banana、nano-banana-pro"],
-    ["an unknown size", "banana", "banana-v1", { imageSize: "1000x1000" }, "OPTION_UNSUPPORTED", "不支持图片尺寸 1000x1000，可选：1K、2K、4K、1024x1024、2048x2048、4096x4096"],
-    ["an unknown ratio", "sora", "sora-2", { aspectRatio: "1:1" }, "OPTION_UNSUPPORTED", "不支持画面比例 1:1，可选：16:9、9:16"],
+    ["an unknown model", "banana", "dall-e", {}, "MODEL_UNKNOWN", "不支持该模型，可选：banana-v1、nano-banana、nano-banana-pro"],
+    ["an unknown size", "banana", "banana-v1", { imageSize: "1000x1000" }, "OPTION_UNSUPPORTED", "不支持该图片尺寸，可选：1K、2K、4K、1024x1024、2048x2048、4096x4096"],
+    ["an unknown ratio", "sora", "sora-2", { aspectRatio: "1:1" }, "OPTION_UNSUPPORTED", "不支持该画面比例，可选：16:9、9:16"],
   ] as const)("refuses %s with a clear message", (_case, kind, model, options, code, message) => {
     const refuse = () => priceRequest(builtIn, kind, model, options);
     expect(refuse).toThrow(AppError);

@@ -37,6 +37,14 @@ export type Catalog = z.infer<typeof ZCatalog>;
 export type CatalogInput = z.input<typeof ZCatalog>;
 export type CatalogModel = z.infer<typeof ZModel>;
 
+/**
+ * A catalogue entry by name, among the record's own keys only: a name that comes from a request
+ * (`toString`, `__proto__`, `constructor`...) must never reach `Object.prototype`.
+ */
+export function ownEntry<T>(record: Readonly<Record<string, T>>, name: string): T | undefined {
+  return Object.hasOwn(record, name) ? record[name] : undefined;
+}
+
 export class CatalogError extends Error {
   override name = "CatalogError";
 }
@@ -46,10 +54,10 @@ function checkDefaults(catalog: Catalog): string[] {
   const problems: string[] = [];
   for (const kind of taskKinds) {
     const section = catalog[kind];
-    if (section.default !== undefined && !section.models[section.default]) problems.push(`${kind}.default: no model named "${section.default}"`);
+    if (section.default !== undefined && !ownEntry(section.models, section.default)) problems.push(`${kind}.default: no model named "${section.default}"`);
     for (const [name, model] of Object.entries(section.models)) {
       for (const [option, spec] of Object.entries(model.options)) {
-        if (spec.default !== undefined && !spec.values[spec.default]) {
+        if (spec.default !== undefined && !ownEntry(spec.values, spec.default)) {
           problems.push(`${kind}.models.${name}.options.${option}.default: "${spec.default}" is not one of its values`);
         }
       }

@@ -53,6 +53,10 @@ export function parseGrsaiAnswer(text: string, phase: "submit" | "poll"): Upstre
   }
   const { code, msg } = envelope.data;
   if (code !== 0) {
+    // A poll of a task the relay no longer knows (expired, or a relay that lost it): not an account problem.
+    if (phase === "poll" && (code === -22 || /not found|不存在/i.test(msg ?? ""))) {
+      return { kind: "failed", message: upstreamMessages.lost, detail: `upstream code ${code}: ${msg ?? ""}`, upstreamLost: true };
+    }
     return { kind: "failed", message: upstreamMessages.serviceProblem, detail: `upstream code ${code}: ${msg ?? ""}`, operatorProblem: true };
   }
   const progress = ZProgress.safeParse(envelope.data.data);

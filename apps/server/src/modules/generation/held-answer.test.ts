@@ -2,8 +2,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../../test/app.js";
 import { startFakeUpstream, type FakeUpstream } from "../../test/fake-upstream.js";
 import { createTestUser, pointsOf, type TestUser } from "../../test/fixtures.js";
-import { accepted, fastTuning, grsaiEnv, running, soraRequest, succeeded } from "../../test/generation.js";
+import { accepted, failedWith, fastTuning, grsaiEnv, running, soraRequest, succeeded } from "../../test/generation.js";
 import { ledgerOfTask, pollUntilFinal, taskByPublicId } from "../../test/tasks.js";
+import { upstreamMessages } from "./upstream.js";
 
 let fake: FakeUpstream;
 let app: TestApp;
@@ -82,6 +83,22 @@ describe("a held sora request", () => {
     expect(progress.map((p) => p.progress)).toEqual([...progress.map((p) => p.progress)].sort((a, b) => a - b));
     expect(progress.length).toBeGreaterThanOrEqual(2);
     expect(events.at(-1)).toEqual({ name: "done", data: { status: "success", data: { id: progress[0].id, status: "completed", progress: 100, result_url: "https://cdn.example.com/held.mp4" } } });
+  });
+
+  it.each([
+    ["output_moderation", "CONTENT_MODERATED", upstreamMessages.outputModeration],
+    ["error", "UPSTREAM_FAILED", upstreamMessages.error],
+  ])("a task that fails with %s ends the held answer with code %s, as JSON and as the done event", async (reason, code, msg) => {
+    const user = await createTestUser(app.deps, { points: 40 });
+    let polls = 0;
+    fake.on("/v1/draw/result", () => (++polls >= 3 ? failedWith("up-held", reason) : running("up-held", 30)));
+    const json = await postStreaming(app, "/api/proxy/sora", soraRequest, user.headers);
+    expect(JSON.parse(json.text)).toEqual({ status: "failed", msg, code, data: { id: expect.any(String), status: "failed" } });
+    polls = 0;
+    const stream = await postStreaming(app, "/api/proxy/sora", soraRequest, { ...user.headers, Accept: "text/event-stream" });
+    const doneEvent = /event: done\ndata: (.*)\n/.exec(stream.text)?.[1] ?? "null";
+    expect(JSON.parse(doneEvent)).toEqual({ status: "failed", msg, code, data: { id: expect.any(String), status: "failed" } });
+    expect(await pollUntilFinal(app, user.headers, (JSON.parse(json.text) as { data: { id: string } }).data.id)).toEqual({ status: "failed", progress: 30, msg, code });
   });
 
   it("a client that goes away loses nothing: the task completes and is charged once", async () => {

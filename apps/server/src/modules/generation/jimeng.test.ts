@@ -137,8 +137,13 @@ describe("refused with nothing charged and nothing sent", () => {
     ["a multipart form without a prompt", () => multipart({ ratio: "1:1" }, { bytes: png, name: "cat.png", type: "image/png" }), "VALIDATION", /^请填写提示词$/],
     ["JSON without a prompt", () => ({ ratio: "1:1" }), "VALIDATION", /^请填写提示词$/],
     ["a negative prompt over 2000 characters", () => ({ prompt: "p", negative_prompt: "长".repeat(2001) }), "VALIDATION", /^反向提示词不能超过 2000 个字符$/],
-    ["an unknown model", () => ({ prompt: "p", model: "midjourney" }), "MODEL_UNKNOWN", /不支持模型 midjourney/],
-    ["a ratio with no mapping", () => ({ prompt: "p", ratio: "5:1" }), "OPTION_UNSUPPORTED", /不支持画面比例 5:1/],
+    // PostgreSQL cannot store a NUL: no string field of the form reaches it with one.
+    ["a multipart prompt with a NUL", () => multipart({ prompt: "a\u0000b" }), "VALIDATION", /^提示词不能包含空字符$/],
+    ["a multipart negative prompt with a NUL", () => multipart({ prompt: "p", negative_prompt: "a\u0000b" }), "VALIDATION", /^反向提示词不能包含空字符$/],
+    ["a multipart model with a NUL", () => multipart({ prompt: "p", model: "jimeng-4.0\u0000" }), "MODEL_UNKNOWN", /^不支持该模型，可选：jimeng-4.0$/],
+    ["a multipart ratio with a NUL", () => multipart({ prompt: "p", ratio: "1:1\u0000" }), "OPTION_UNSUPPORTED", /^不支持该画面比例，可选：/],
+    ["an unknown model", () => ({ prompt: "p", model: "midjourney" }), "MODEL_UNKNOWN", /^不支持该模型，可选：jimeng-4.0$/],
+    ["a ratio with no mapping", () => ({ prompt: "p", ratio: "5:1" }), "OPTION_UNSUPPORTED", /^不支持该画面比例，可选：/],
   ];
   it.each(cases)("%s", async (_name, body, code, msg) => {
     const user = await createTestUser(app.deps, { points: 50 });
@@ -165,7 +170,7 @@ describe("every Jimeng failure ends failed with exactly one refund", () => {
     fake.on("/v1/images/generations", () => answer);
     const user = await createTestUser(app.deps, { points: 4 });
     const res = await app.post("/api/proxy/jimeng/image", { prompt: "猫" }, user.headers);
-    expect(await pollUntilFinal(app, user.headers, res.body.data.id)).toEqual({ status: "failed", progress: 0, msg });
+    expect(await pollUntilFinal(app, user.headers, res.body.data.id)).toEqual({ status: "failed", progress: 0, msg, code: msg === upstreamMessages.contentFiltered ? "CONTENT_MODERATED" : "UPSTREAM_FAILED" });
     expect(await ledgerOfTask(app.deps, res.body.data.id)).toEqual({ consume: [-4], refund: [4] });
     expect(await pointsOf(app.deps, user.id)).toBe(4);
     expect(JSON.stringify(await taskByPublicId(app.deps, res.body.data.id))).not.toContain(jimengKey);
@@ -188,7 +193,7 @@ describe("a restart in the middle of a Jimeng call", () => {
     await new Promise((resolve) => setTimeout(resolve, 700));
     expect(await reconcileDue(survivor)).toEqual({ claimed: 1 });
 
-    expect(await pollUntilFinal(app, user.headers, res.body.data.id)).toEqual({ status: "failed", progress: 0, msg: upstreamMessages.restarted });
+    expect(await pollUntilFinal(app, user.headers, res.body.data.id)).toEqual({ status: "failed", progress: 0, msg: upstreamMessages.restarted, code: "UPSTREAM_FAILED" });
     expect(await app.deps.db.selectFrom("task_uploads").selectAll().where("task_id", "=", task.id).execute()).toEqual([]);
     release(result("https://cdn.example.com/late.png"));
     await new Promise((resolve) => setTimeout(resolve, 200));

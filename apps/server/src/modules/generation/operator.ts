@@ -1,4 +1,4 @@
-import type { HistoryRecord, TaskStatus } from "@ocean1/contract";
+import { taskIdPattern, type HistoryRecord, type TaskStatus } from "@ocean1/contract";
 import type { AppDeps } from "../../deps.js";
 import { AppError } from "../../errors/app-error.js";
 import { requireUser } from "../users/operator.js";
@@ -52,6 +52,8 @@ export interface TaskDetails extends TaskListRow {
 
 /** One task with its upstream id and the ledger rows that charged and refunded it (never a key). */
 export async function showTask(deps: Pick<AppDeps, "db">, publicId: string): Promise<TaskDetails> {
+  // Not an id at all (a NUL would not even reach PostgreSQL): no such task.
+  if (!taskIdPattern.test(publicId.trim())) throw new AppError("TASK_NOT_FOUND", "任务不存在：任务编号格式不正确");
   const task = await deps.db
     .selectFrom("tasks")
     .innerJoin("users", "users.id", "tasks.user_id")

@@ -1,6 +1,6 @@
 import type { TaskKind } from "@ocean1/contract";
 import { AppError } from "../../errors/app-error.js";
-import type { Catalog } from "./catalog.js";
+import { ownEntry, type Catalog } from "./catalog.js";
 
 /** What a request resolves to: the upstream model, the mapped options and the price. */
 export interface PricedRequest {
@@ -32,25 +32,29 @@ export function priceRequest(
 ): PricedRequest {
   const section = catalog[kind];
   const name = model || section.default; // an empty multipart field means none
-  const entry = name === undefined ? undefined : section.models[name];
+  const entry = name === undefined ? undefined : ownEntry(section.models, name);
   if (name === undefined || !entry) {
     const known = Object.keys(section.models);
-    throw new AppError("MODEL_UNKNOWN", `不支持模型 ${name ?? "（未填写）"}${known.length ? `，可选：${known.join("、")}` : ""}`, "model");
+    // The message names the catalogue's choices, never what was sent (it is shown to people).
+    const choices = known.length ? `，可选：${known.join("、")}` : "";
+    throw new AppError("MODEL_UNKNOWN", `${name === undefined ? "请选择模型" : "不支持该模型"}${choices}`, "model");
   }
   const options: Record<string, string | number> = {};
   let cost = entry.points;
   for (const [option, spec] of Object.entries(entry.options)) {
-    const given = requested[option];
+    const given = ownEntry(requested, option);
     const key = given === undefined || given === "" ? spec.default : String(given).trim();
-    const label = optionLabels[option] ?? option;
-    const value = key === undefined ? undefined : spec.values[key];
+    const label = ownEntry(optionLabels, option) ?? option;
+    const value = key === undefined ? undefined : ownEntry(spec.values, key);
     if (key === undefined || !value) {
       const choices = Object.keys(spec.values).join("、");
-      const message = key === undefined ? `请选择${label}，可选：${choices}` : `不支持${label} ${key}，可选：${choices}`;
+      const message = key === undefined ? `请选择${label}，可选：${choices}` : `不支持该${label}，可选：${choices}`;
       throw new AppError("OPTION_UNSUPPORTED", message, option);
     }
     options[option] = value.upstream;
     cost += value.points;
   }
+  // The catalogue is validated at startup: anything else here is a server bug, never a price to charge.
+  if (!Number.isSafeInteger(cost) || cost < 0) throw new Error(`computed price is not a non-negative integer: ${String(cost)} (${kind} ${name})`);
   return { model: name, upstreamModel: entry.upstream, options, cost };
 }

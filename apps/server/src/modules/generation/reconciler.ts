@@ -76,7 +76,8 @@ async function applyPollOutcome(deps: AppDeps, task: ClaimedTask, outcome: Upstr
       await completeTask(deps.db, task.id, outcome.url);
       return;
     case "failed":
-      if (outcome.operatorProblem) log.error({ detail: outcome.detail }, "upstream account problem: check the GrsAI account and key");
+      if (outcome.upstreamLost) log.warn({ upstreamId: task.upstream_id, detail: outcome.detail }, "upstream does not know this task: failed and refunded");
+      else if (outcome.operatorProblem) log.error({ detail: outcome.detail }, "upstream account problem: check the GrsAI account and key");
       else log.info({ detail: outcome.detail }, "upstream task failed");
       await failTask(deps.db, task.id, { message: outcome.message, detail: outcome.detail, upstreamCalls: 1 });
       return;

@@ -42,6 +42,14 @@ describe("POST /api/proxy/v1/draw/result", () => {
     expect(missing.body).toEqual(theirs.body);
   });
 
+  it.each(["a\u0000b", `${"A".repeat(21)}\u0000`, "A".repeat(65), "AAAAAAAAAA/AAAAAAAAAAA", "a b", "猫猫"])("refuses the malformed id %j as VALIDATION, over REST and tRPC", async (id) => {
+    const rest = await app.post("/api/proxy/v1/draw/result", { id }, owner.headers);
+    expect(rest).toEqual({ status: 200, body: { status: "failed", code: "VALIDATION", field: "id", msg: "任务编号格式不正确" } });
+    const trpc = await app.post("/trpc/queryResult", { id }, owner.headers);
+    expect(trpc.status).toBe(400);
+    expect(trpc.body.error.data.failure).toMatchObject({ code: "VALIDATION", msg: "任务编号格式不正确" });
+  });
+
   it("refreshes a running task from upstream at most once per interval, however often it is polled", async () => {
     await new Promise((resolve) => setTimeout(resolve, 2_100));
     const before = fake.to("/v1/draw/result").length;
@@ -70,6 +78,22 @@ describe("GET /api/user/tasks", () => {
   it("refuses a limit above 200 and another user's task as a page mark", async () => {
     expect((await app.get("/api/user/tasks?limit=201", owner.headers)).body).toMatchObject({ status: "failed", code: "VALIDATION" });
     expect((await app.get(`/api/user/tasks?before=${ownIds[2]}`, stranger.headers)).body).toMatchObject({ status: "failed", code: "TASK_NOT_FOUND" });
+  });
+
+  it.each(["201", "0", "99999999999999999999"])("refuses limit=%s with the history's sentence", async (limit) => {
+    const expected = { status: "failed", code: "VALIDATION", field: "limit", msg: "条数需为 1–200" };
+    expect((await app.get(`/api/user/tasks?limit=${limit}`, owner.headers)).body).toEqual(expected);
+    expect((await app.get(`/api/user/history?limit=${limit}`, owner.headers)).body).toEqual(expected);
+  });
+
+  it("answers an unknown or another user's page mark with one sentence for people", async () => {
+    const expected = { status: "failed", code: "TASK_NOT_FOUND", msg: "翻页起点的任务不存在，请从第一页重新加载" };
+    expect((await app.get(`/api/user/tasks?before=${ownIds[2]}`, stranger.headers)).body).toEqual(expected);
+    expect((await app.get("/api/user/tasks?before=AAAAAAAAAAAAAAAAAAAAAA", owner.headers)).body).toEqual(expected);
+  });
+
+  it("refuses a malformed page mark (a NUL) as VALIDATION", async () => {
+    expect((await app.get("/api/user/tasks?before=a%00b", owner.headers)).body).toEqual({ status: "failed", code: "VALIDATION", field: "before", msg: "任务编号格式不正确" });
   });
 
   it("needs a session", async () => {

@@ -25,7 +25,7 @@ export async function listTasks(deps: AppDeps, userId: number, request: ListTask
   let beforeId: number | undefined;
   if (request.before !== undefined) {
     const before = await findTaskOfUser(deps.db, request.before, userId);
-    if (!before) throw new AppError("TASK_NOT_FOUND", "翻页参数 before 不是你的任务", "before");
+    if (!before) throw new AppError("TASK_NOT_FOUND", "翻页起点的任务不存在，请从第一页重新加载", "before");
     beforeId = before.id;
   }
   const tasks = await listTasksOfUser(deps.db, userId, { limit: request.limit ?? tasksPageSize.default, beforeId });

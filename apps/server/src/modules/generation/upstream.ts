@@ -1,3 +1,4 @@
+import type { ErrorCode } from "@ocean1/contract";
 import type { ProviderEndpoint } from "../../providers.js";
 
 /** What an upstream call came to, in the terms the task machinery acts on. */
@@ -6,7 +7,7 @@ export type UpstreamOutcome =
   | { kind: "running"; progress: number }
   | { kind: "succeeded"; url: string }
   /** Final: the task fails and is refunded. `message` is for the user, `detail` for the operator. */
-  | { kind: "failed"; message: string; detail: string; operatorProblem?: boolean }
+  | { kind: "failed"; message: string; detail: string; operatorProblem?: boolean; upstreamLost?: boolean }
   /** Try again later (429, 5xx, a timeout while polling, an unreadable answer): the task is not failed for it. */
   | { kind: "transient"; detail: string; unreadable?: boolean };
 
@@ -23,7 +24,18 @@ export const upstreamMessages = {
   tooLong: "生成超时，积分已退回，请稍后重试",
   interrupted: "任务提交中断（服务重启），积分已退回，请重新提交",
   restarted: "服务重启，生成中的任务已中断，积分已退回，请重新提交",
+  lost: "生成服务找不到该任务（可能已过期或丢失），积分已退回，请重新提交",
 } as const;
+
+const moderationMessages: ReadonlySet<string> = new Set([upstreamMessages.outputModeration, upstreamMessages.inputModeration, upstreamMessages.contentFiltered]);
+
+/**
+ * The stable code of a failed task (DESIGN.md §2). A task's failure message is always one of
+ * `upstreamMessages`, so the code follows from it: moderation, or any other upstream failure.
+ */
+export function failureCodeOf(message: string | null): Extract<ErrorCode, "CONTENT_MODERATED" | "UPSTREAM_FAILED"> {
+  return message !== null && moderationMessages.has(message) ? "CONTENT_MODERATED" : "UPSTREAM_FAILED";
+}
 
 export interface UpstreamResponse {
   status: number;

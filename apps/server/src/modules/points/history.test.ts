@@ -1,4 +1,5 @@
 import { historyPageSize } from "@ocean1/contract";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../../test/app.js";
 import { createTestUser, pointsOf, type TestUser } from "../../test/fixtures.js";
@@ -107,6 +108,33 @@ describe("GET /api/user/history", () => {
     // A page rendered on the server is told to log in from the browser instead.
     const fromServer = await app.get("/api/user/history", { "x-user-email": rich.email, "x-device-id": "server" });
     expect(fromServer).toEqual({ status: 200, body: { status: "failed", code: "INVALID_DEVICE", msg: expect.stringContaining("浏览器") } });
+  });
+
+  it("lists a user's rows newest first by time as by id, also when a transaction that began first takes the lock last", async () => {
+    const user = await createTestUser(app.deps, { points: 0 });
+    const credit = (description: string) => ({ userId: user.id, delta: 1, type: "reward" as const, description });
+    let begun!: () => void;
+    let go!: () => void;
+    const hasBegun = new Promise<void>((resolve) => (begun = resolve));
+    const mayGo = new Promise<void>((resolve) => (go = resolve));
+    const early = app.deps.db.transaction().execute(async (trx) => {
+      await sql`select 1`.execute(trx);
+      begun();
+      await mayGo;
+      return changePoints(trx, credit("先开始，后提交"));
+    });
+    await hasBegun;
+    // Twenty changes of the same user race each other while the early transaction waits, then it commits last.
+    await Promise.all(Array.from({ length: 20 }, (_, i) => app.deps.db.transaction().execute((trx) => changePoints(trx, credit(`并发 ${i}`)))));
+    go();
+    const last = await early;
+
+    const res = await history(user, "?limit=100");
+    const rows = res.body.data as { id: number; created_at: string }[];
+    expect(rows).toHaveLength(22);
+    expect(rows[0]?.id).toBe(last.id);
+    const byTime = [...rows].sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at) || b.id - a.id);
+    expect(byTime.map((row) => row.id)).toEqual(rows.map((row) => row.id));
   });
 
   it("is also served over tRPC as getHistory", async () => {

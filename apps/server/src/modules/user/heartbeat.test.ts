@@ -48,7 +48,6 @@ describe("heartbeat", () => {
       [{ "x-user-email": account.email }, account.email],
       [{ "x-device-id": account.deviceId }, account.email],
       [{ "x-user-email": account.email, "x-device-id": newDeviceId() }, account.email],
-      [{ "x-user-email": account.email, "x-device-id": "server" }, account.email],
       [{ "x-user-email": account.email, "x-device-id": account.deviceId }, stranger.email],
       [{ "x-user-email": stranger.email, "x-device-id": account.deviceId }, stranger.email],
       [{ "x-user-email": uniqueEmail(), "x-device-id": account.deviceId }, account.email],
@@ -59,7 +58,17 @@ describe("heartbeat", () => {
     expect((await heartbeat(app, account.email.toUpperCase(), account.deviceId, account.email)).body.status).toBe("ok");
   });
 
-  it("fails with VALIDATION only for a malformed body", async () => {
+  it("fails INVALID_DEVICE, as every authenticated call does, for the device id \"server\" or one too short", async () => {
+    const account = await signedIn();
+    for (const deviceId of ["server", "short"]) {
+      const res = await app.post("/api/user/heartbeat", { email: account.email }, { "x-user-email": account.email, "x-device-id": deviceId });
+      expect(res).toEqual({ status: 200, body: { status: "failed", code: "INVALID_DEVICE", msg: "设备标识无效，请在浏览器中打开页面后重新登录" } });
+      expect(await authenticatedCall(account.email, deviceId)).toBe("INVALID_DEVICE");
+    }
+    expect((await heartbeat(app, account.email, account.deviceId)).body.status).toBe("ok");
+  });
+
+  it("fails with VALIDATION for a malformed body", async () => {
     const account = await signedIn();
     for (const body of [{}, { email: "not an email" }]) {
       const res = await app.post("/api/user/heartbeat", body, { "x-user-email": account.email, "x-device-id": account.deviceId });
