@@ -105,7 +105,12 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
     get: (path, headers = {}) => call("GET", path, undefined, headers),
     async close() {
       await deps.generation.shutdown();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // A test that refused a request mid-body may leave its connection open: it is cut after a moment.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const cut = setTimeout(() => server.closeAllConnections(), 2_000);
+      await closed;
+      clearTimeout(cut);
       deps.mailer.close();
       await smtp.close();
       await database.drop();
