@@ -10,15 +10,29 @@ import { errorHandler, notFound } from "./http/errors.js";
 import { logFailure } from "./http/failures.js";
 import { refuseDeepQueryInput, verifyJsonDepth } from "./http/json-depth.js";
 import { localsOf, requestContext } from "./http/request-context.js";
-import { restApi } from "./http/rest.js";
+import { installFastRest } from "./http/fast-rest.js";
+import { restApi, restDispatcher } from "./http/rest.js";
 import { withTimeout } from "./lib/timeout.js";
 import { buildOpenApiDocument } from "./openapi.js";
 import { appRouter } from "./router.js";
+import { serveMetrics } from "./metrics/endpoint.js";
 import { moduleRoutes } from "./routes.js";
 import { createContextInner, readAuthHeaders, type Context } from "./trpc.js";
 import { serverVersion } from "./version.js";
 
 export const jsonBodyLimit = "1mb";
+
+/**
+ * No `upgrade-insecure-requests`: TLS is the reverse proxy's business, and over plain HTTP at any host but
+ * localhost the browser would rewrite /docs's own scripts to https and show a blank page.
+ */
+export const helmetOptions = {
+  contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+  crossOriginResourcePolicy: { policy: "cross-origin" },
+  strictTransportSecurity: false,
+} as const;
+/** The same, in bytes (as express.json() reads "1mb"). */
+const jsonBodyLimitBytes = 1024 * 1024;
 /** A load balancer's probe learns of a stalled database within this, not after the pool's own limits. */
 const readinessTimeoutMs = 2_000;
 
@@ -37,19 +51,10 @@ export function createApp(deps: AppDeps): express.Express {
   const createContext = (req: Request, res: Response): Context =>
     createContextInner(deps, { ...localsOf(res), ip: req.ip ?? req.socket.remoteAddress ?? "unknown", ...readAuthHeaders(req.headers) });
 
-  app.use(requestContext(deps.logger));
   // nosniff, frame and referrer policies, a CSP that /docs (swagger-ui from local assets, inline styles) lives within.
   // The API is read from other origins (CORS_ORIGINS), so its answers may be; HSTS is the TLS terminator's to set.
-  // No `upgrade-insecure-requests`: TLS is the reverse proxy's business, and over plain HTTP at any host but
-  // localhost the browser would rewrite /docs's own scripts to https and show a blank page.
-  app.use(
-    helmet({
-      contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
-      crossOriginResourcePolicy: { policy: "cross-origin" },
-      strictTransportSecurity: false,
-    }),
-  );
-  app.use(corsMiddleware(deps.config));
+  const front = [requestContext(deps.logger), helmet(helmetOptions), corsMiddleware(deps.config)];
+  for (const middleware of front) app.use(middleware);
 
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
@@ -63,6 +68,9 @@ export function createApp(deps: AppDeps): express.Express {
       res.status(503).json({ status: "unavailable" });
     }
   });
+  // On the public port only behind its bearer token; METRICS_PORT serves it on a listener of its own.
+  const metricsToken = deps.config.metrics.token;
+  if (metricsToken !== undefined) app.get("/metrics", serveMetrics(deps, metricsToken));
   const openApiDocument = buildOpenApiDocument(appRouter, serverVersion);
   app.get("/openapi.json", (_req, res) => {
     res.json(openApiDocument);
@@ -80,9 +88,12 @@ export function createApp(deps: AppDeps): express.Express {
       onError: ({ error, req, path }) => logFailure(req.res, error, toFailure(error), path),
     }),
   );
-  for (const routes of moduleRoutes) app.use(routes(deps));
-  app.use(restApi(appRouter, createContext));
+  const moduleRouters = moduleRoutes.map((routes) => routes(deps));
+  for (const router of moduleRouters) app.use(router);
+  const dispatcher = restDispatcher(appRouter, createContext);
+  app.use(restApi(dispatcher));
   app.use(notFound);
   app.use(errorHandler);
+  installFastRest(app, { dispatcher, front, bodyLimit: jsonBodyLimitBytes, errorHandler, moduleRouters });
   return app;
 }

@@ -79,6 +79,10 @@ export const ZEnv = z.object({
   TRUST_PROXY: ZTrustProxy.default(false),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   ALLOW_DEV_DEFAULTS_IN_PRODUCTION: ZFlag.default(false),
+  // Prometheus metrics: on a port of their own (unset: none), and/or on the public port behind a bearer token.
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  METRICS_HOST: z.string().min(1).default("127.0.0.1"),
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
 });
 
 export type Env = z.infer<typeof ZEnv>;
@@ -113,6 +117,8 @@ export interface Config {
   waits: { soraSeconds: number; bananaSeconds: number };
   trustProxy: boolean | number | string;
   logLevel: Env["LOG_LEVEL"];
+  /** `/metrics`: its own listener when `port` is set; on the public port only with `token` (Bearer). */
+  metrics: { port: number | undefined; host: string; token: string | undefined };
 }
 
 export class ConfigError extends Error {
@@ -141,7 +147,7 @@ function withDotEnv(env: NodeJS.ProcessEnv, dotEnvPath: string | undefined): Nod
 }
 
 /** Values that must not be printed: a wrong secret is described by its length only. */
-const secretVariables = new Set(["OCEAN1_SECRET", "GRSAI_API_KEY", "JIMENG_API_KEY", "CHAT_API_KEY"]);
+const secretVariables = new Set(["OCEAN1_SECRET", "GRSAI_API_KEY", "JIMENG_API_KEY", "CHAT_API_KEY", "METRICS_TOKEN"]);
 const urlVariables = new Set(["DATABASE_URL", "SMTP_URL", "GRSAI_BASE_URL", "JIMENG_BASE_URL", "CHAT_BASE_URL"]);
 
 function shownValue(name: string, value: string | undefined): string {
@@ -218,6 +224,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotEnvPath: str
     waits: { soraSeconds: e.SORA_WAIT_SECONDS, bananaSeconds: e.BANANA_WAIT_SECONDS },
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
+    metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST, token: e.METRICS_TOKEN },
   };
   if (config.env === "production" && !e.ALLOW_DEV_DEFAULTS_IN_PRODUCTION) refuseDevelopmentDefaults(config);
   return config;

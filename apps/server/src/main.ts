@@ -1,5 +1,6 @@
 import type { Server } from "node:http";
 import { createApp } from "./app.js";
+import { startMetricsServer } from "./metrics/endpoint.js";
 import { loadConfig } from "./config.js";
 import { migrateToLatest } from "./db/migrate.js";
 import { systemClock } from "./lib/clock.js";
@@ -56,6 +57,10 @@ async function main(): Promise<void> {
   const port = typeof address === "object" && address ? address.port : config.port;
   console.log(`listening on http://${config.host}:${port}`);
   logger.info({ host: config.host, port, version: serverVersion, env: config.env }, "server started");
+  const metricsServer = await startMetricsServer(deps).catch((error: unknown) => {
+    throw new StartupError(`METRICS_PORT ${config.metrics.port} on ${config.metrics.host}: ${(error as Error).message}`);
+  });
+  if (metricsServer) logger.info({ host: config.metrics.host, port: config.metrics.port }, "metrics served at /metrics");
 
   const background = createBackgroundWork(backgroundJobs(deps), logger);
   background.start();
@@ -73,6 +78,7 @@ async function main(): Promise<void> {
       server.close(() => resolve());
       server.closeIdleConnections();
     });
+    metricsServer?.close();
     await background.stop();
     await stopSimulator();
     await runtime.close();

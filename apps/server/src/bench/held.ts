@@ -26,6 +26,8 @@ import { resolveProviders } from "../providers.js";
  */
 const held = Number(process.env.BENCH_HELD ?? 1000);
 const taskSeconds = Number(process.env.BENCH_TASK_SECONDS ?? 40);
+/** How long the CPU of the holding process is measured, once every request is held. */
+const idleWindowMs = 5_000;
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -104,8 +106,19 @@ async function main(): Promise<void> {
   const done = nextMessage<{ ms: number; completed: number; withWhitespace: number; upstream: { submit: number; result: number } }>(worker, "done");
   worker.postMessage({ fire: { baseUrl, users } });
   const allHeldMs = await nextMessage<number>(worker, "allHeld");
-  while (deps.generation.watcher.size < held) await sleep(100);
+  // On a loaded machine the first tasks may finish before the last request is held: wait at most half a task.
+  const holdDeadline = Date.now() + (taskSeconds * 1000) / 2;
+  while (deps.generation.watcher.size < held && Date.now() < holdDeadline) await sleep(100);
   await sleep(2_000);
+  // CPU of the whole process (server, and the idle simulator and clients of the worker) while all are held.
+  const cpuBefore = process.cpuUsage();
+  const eluBefore = performance.eventLoopUtilization();
+  const windowStarted = performance.now();
+  await sleep(idleWindowMs);
+  const cpu = process.cpuUsage(cpuBefore);
+  // The server's own thread: the share of the window its event loop was busy (the worker's clients excluded).
+  const serverLoopPercent = performance.eventLoopUtilization(eluBefore).utilization * 100;
+  const idleCorePercent = ((cpu.user + cpu.system) / 1000 / (performance.now() - windowStarted)) * 100;
   const during = memory();
   const watchers = deps.generation.watcher.size;
   const result = await done;
@@ -120,7 +133,11 @@ async function main(): Promise<void> {
   console.log(`answers: ${result.completed}/${held} completed, ${result.withWhitespace} began with keep-alive whitespace, last after ${(result.ms / 1000).toFixed(1)} s`);
   console.log(`upstream calls seen by the simulator: ${result.upstream.submit} submits + ${result.upstream.result} result polls = ${((result.upstream.submit + result.upstream.result) / held).toFixed(2)} per task`);
   console.log(`upstream calls recorded on the tasks: ${(stats.calls / Math.max(1, stats.tasks)).toFixed(2)} per task (${stats.completed}/${stats.tasks} completed)`);
+  console.log(`CPU while holding ${watchers}: process (server + simulator + clients) ${idleCorePercent.toFixed(1)} % of one core, server event loop busy ${serverLoopPercent.toFixed(1)} % over ${idleWindowMs / 1000} s`);
   if (!gc) console.log("(run with node --expose-gc for heap figures after a collection)");
+  // For pnpm bench, which runs this script as a child process and reads its figures.
+  const summary = { held, watchers, heapAddedMb: (during.heapUsed - before.heapUsed) / 1024 / 1024, rssAddedMb: (during.rss - before.rss) / 1024 / 1024, idleCorePercent, serverLoopPercent, completed: result.completed };
+  console.log(`HELD_SUMMARY ${JSON.stringify(summary)}`);
 
   worker.postMessage({ stop: true });
   await deps.generation.shutdown();

@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from "kysely";
+import { CompiledQuery, Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from "kysely";
 import pg from "pg";
 import type { Database } from "./schema.js";
 
@@ -38,14 +38,41 @@ export interface DatabaseOptions {
  */
 const clientTimeoutMessage = "Query read timeout";
 
+/** SQLSTATE of "cached plan must not change result type": a prepared statement outlived a schema change. */
+const cachedPlanChanged = "0A000";
+
+/**
+ * Statements of the hottest paths, run as named prepared statements: PostgreSQL parses and plans
+ * each once per connection instead of on every call (most of a one-row read's database CPU).
+ * Only fixed texts registered here are named, so the number of statements per connection is bounded.
+ */
+const preparedNames = new Map<string, string>();
+
+/** A query of a fixed text that runs as a named prepared statement (`db.executeQuery(prepared(...))`). */
+export function prepared<Row>(text: string, parameters: readonly unknown[]): CompiledQuery<Row> {
+  if (!preparedNames.has(text)) preparedNames.set(text, `ocean1_${preparedNames.size + 1}`);
+  return CompiledQuery.raw(text, [...parameters]) as CompiledQuery<Row>;
+}
+
 function resilientPool(pool: pg.Pool): PostgresPool {
   return {
     async connect(): Promise<PostgresPoolClient> {
       const client = await pool.connect();
       let broken = false;
+      const run = (args: unknown[]): unknown => {
+        const name = typeof args[0] === "string" ? preparedNames.get(args[0]) : undefined;
+        if (!name) return (client.query as (...a: unknown[]) => unknown)(...args);
+        const values = args[1] as unknown[];
+        return client.query({ name, text: args[0] as string, values }).catch((error: unknown) => {
+          if ((error as { code?: unknown }).code !== cachedPlanChanged) throw error;
+          // A migration changed a table under the statement: answer unprepared, and retire this connection.
+          broken = true;
+          return client.query(args[0] as string, values);
+        });
+      };
       return {
-        query: ((...args: Parameters<pg.PoolClient["query"]>) => {
-          const result = (client.query as (...a: unknown[]) => unknown)(...args);
+        query: ((...args: unknown[]) => {
+          const result = run(args);
           if (result instanceof Promise) {
             return result.catch((error: unknown) => {
               if (error instanceof Error && error.message === clientTimeoutMessage) broken = true;
@@ -78,5 +105,21 @@ export function createDatabase({ url, poolSize = 20, queryTimeoutMs = defaultQue
   const pool = new pg.Pool({ connectionString: url, max: poolSize, types, keepAlive: true, keepAliveInitialDelayMillis: 10_000, ...limits });
   pool.on("connect", (client) => client.on("error", onConnectionError));
   pool.on("error", () => {}); // already reported by the client's own listener above
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: resilientPool(pool) }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: resilientPool(pool) }) });
+  pools.set(db, pool);
+  return db;
+}
+
+const pools = new WeakMap<Db, pg.Pool>();
+
+export interface PoolUsage {
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
+/** Connections open, idle, and callers waiting for one (for /metrics); undefined for a Db not made here. */
+export function poolUsage(db: Db): PoolUsage | undefined {
+  const pool = pools.get(db);
+  return pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } : undefined;
 }

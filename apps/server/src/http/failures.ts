@@ -4,8 +4,10 @@ import { localsOf } from "./request-context.js";
 
 /** Expected failures are a debug line; anything unexpected is logged whole, with the request id. */
 export function logFailure(res: Response | undefined, error: unknown, failure: FailureResponse, path?: string): void {
-  const log = res ? localsOf(res).log : undefined;
-  if (!log) return;
+  const locals = res ? localsOf(res) : undefined;
+  const log = locals?.log;
+  if (!locals || !log) return;
+  locals.outcome = failure.code;
   if (failure.code === "INTERNAL") log.error({ err: error, procedure: path }, "unexpected error");
   else log.debug({ code: failure.code, procedure: path }, "handled failure");
 }

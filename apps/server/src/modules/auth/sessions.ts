@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from "kysely";
 import type { Database, User } from "../../db/schema.js";
 import { keyedHash } from "../../lib/secrets.js";
+import { readSession } from "./session-reads.js";
 
 /** A session's `last_seen_at` is written at most this often, so most heartbeats only read. */
 export const lastSeenWriteIntervalMs = 5 * 60 * 1000;
@@ -28,7 +29,8 @@ export function sessionIdleSince(now: Date, idleDays: number): Date {
 export type AuthenticatedUser = Pick<User, "id" | "email" | "nickname" | "points" | "last_reward_day">;
 
 /**
- * The user whose active session is this (email, device) pair, or null. One indexed read; the
+ * The user whose active session is this (email, device) pair, or null. One indexed read (shared with
+ * the lookups of the same moment, see session-reads.ts); the
  * session's `last_seen_at` is refreshed only when it is older than `lastSeenWriteIntervalMs`.
  */
 export async function findActiveSession(
@@ -38,15 +40,7 @@ export async function findActiveSession(
   { secret, idleDays, now }: SessionLookup,
 ): Promise<AuthenticatedUser | null> {
   const idleSince = sessionIdleSince(now, idleDays);
-  const row = await db
-    .selectFrom("users")
-    .innerJoin("sessions", "sessions.user_id", "users.id")
-    .select(["users.id", "users.email", "users.nickname", "users.points", "users.last_reward_day", "sessions.last_seen_at"])
-    .where("users.email", "=", email)
-    .where("users.disabled_at", "is", null)
-    .where("sessions.device_hash", "=", hashDeviceId(secret, deviceId))
-    .where("sessions.last_seen_at", ">", idleSince)
-    .executeTakeFirst();
+  const row = await readSession(db, email, hashDeviceId(secret, deviceId), idleSince);
   if (!row) return null;
   if (now.getTime() - row.last_seen_at.getTime() >= lastSeenWriteIntervalMs) {
     await db.updateTable("sessions").set({ last_seen_at: now }).where("user_id", "=", row.id).where("last_seen_at", "<", now).execute();

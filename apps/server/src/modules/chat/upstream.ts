@@ -1,4 +1,5 @@
 import type { ChatMessage } from "@ocean1/contract";
+import { countUpstream } from "../../metrics/metrics.js";
 import type { Providers } from "../../providers.js";
 
 export type ChatEndpoint = NonNullable<Providers["chat"]>;
@@ -56,12 +57,12 @@ export async function completeChat(endpoint: ChatEndpoint, messages: ChatMessage
   let text: string;
   let status: number;
   try {
-    const res = await fetch(`${endpoint.baseUrl}/v1/chat/completions`, {
+    const res = await countUpstream("chat", fetch(`${endpoint.baseUrl}/v1/chat/completions`, {
       method: "POST",
       headers: { "Content-Type": "application/json", Authorization: `Bearer ${endpoint.apiKey}` },
       body: JSON.stringify({ model: endpoint.model, messages, stream: false }),
       signal,
-    });
+    }));
     status = res.status;
     text = await res.text();
   } catch (error) {

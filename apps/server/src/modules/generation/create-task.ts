@@ -3,6 +3,7 @@ import type { TaskKind } from "@ocean1/contract";
 import { sql } from "kysely";
 import type { AppDeps } from "../../deps.js";
 import type { Task } from "../../db/schema.js";
+import { tasks } from "../../metrics/metrics.js";
 import { changePoints } from "../points/ledger.js";
 import { taskRef } from "./finish.js";
 import type { UploadedImage } from "./jimeng.js";
@@ -46,7 +47,7 @@ export async function chargeAndCreateTask(deps: AppDeps, draft: TaskDraft): Prom
   const publicId = newPublicId();
   const { tuning } = deps.generation;
   const leaseSeconds = (draft.synchronous ? tuning.leaseMs : tuning.submitGraceMs) / 1000;
-  return deps.db.transaction().execute(async (trx) => {
+  const created = await deps.db.transaction().execute(async (trx) => {
     const charge =
       draft.priced.cost > 0
         ? await changePoints(trx, {
@@ -80,4 +81,6 @@ export async function chargeAndCreateTask(deps: AppDeps, draft: TaskDraft): Prom
     }
     return task;
   });
+  tasks.labels(created.kind, "pending").inc();
+  return created;
 }

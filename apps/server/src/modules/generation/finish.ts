@@ -1,5 +1,6 @@
 import { sql, type Kysely } from "kysely";
 import type { Database, Task } from "../../db/schema.js";
+import { tasks } from "../../metrics/metrics.js";
 import { changePoints } from "../points/ledger.js";
 import { unfinished } from "./queries.js";
 
@@ -13,7 +14,7 @@ export const taskRef = (task: Pick<Task, "public_id">) => `task:${task.public_id
  * once and never after it failed. Answers whether this call made the change.
  */
 export async function completeTask(db: Kysely<Database>, id: number, resultUrl: string, upstreamCalls = 1): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
+  const kind = await db.transaction().execute(async (trx) => {
     const row = await trx
       .updateTable("tasks")
       .set({
@@ -30,12 +31,14 @@ export async function completeTask(db: Kysely<Database>, id: number, resultUrl: 
       })
       .where("id", "=", id)
       .where("status", "in", unfinished)
-      .returning("id")
+      .returning(["id", "kind"])
       .executeTakeFirst();
-    if (!row) return false;
+    if (!row) return undefined;
     await trx.deleteFrom("task_uploads").where("task_id", "=", id).execute();
-    return true;
+    return row.kind;
   });
+  if (kind) tasks.labels(kind, "completed").inc();
+  return kind !== undefined;
 }
 
 export interface TaskFailure {
@@ -51,7 +54,7 @@ export interface TaskFailure {
  * one caller through, so the refund happens exactly once whatever runs concurrently.
  */
 export async function failTask(db: Kysely<Database>, id: number, failure: TaskFailure): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
+  const kind = await db.transaction().execute(async (trx) => {
     const task = await trx
       .updateTable("tasks")
       .set({
@@ -68,12 +71,14 @@ export async function failTask(db: Kysely<Database>, id: number, failure: TaskFa
       .where("status", "in", unfinished)
       .returningAll()
       .executeTakeFirst();
-    if (!task) return false;
+    if (!task) return undefined;
     await trx.deleteFrom("task_uploads").where("task_id", "=", id).execute();
     if (task.cost > 0) {
       const refund = await changePoints(trx, { userId: task.user_id, delta: task.cost, type: "refund", description: refundDescription, ref: taskRef(task) });
       await trx.updateTable("tasks").set({ refund_ledger_id: refund.id }).where("id", "=", id).execute();
     }
-    return true;
+    return task.kind;
   });
+  if (kind) tasks.labels(kind, "failed").inc();
+  return kind !== undefined;
 }

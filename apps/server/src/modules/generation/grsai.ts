@@ -1,3 +1,4 @@
+import { countUpstream } from "../../metrics/metrics.js";
 import type { ProviderEndpoint } from "../../providers.js";
 import { isTimeout, outcomeOfStatus, postUpstream, readText, upstreamMessages, type UpstreamOutcome } from "./upstream.js";
 import { parseGrsaiAnswer, readGrsaiStream } from "./grsai-parse.js";
@@ -16,7 +17,7 @@ export interface GrsaiTimeouts {
  */
 export async function submitGrsai(endpoint: ProviderEndpoint, path: string, payload: Record<string, unknown>, timeouts: GrsaiTimeouts): Promise<UpstreamOutcome> {
   try {
-    const res = await postUpstream(endpoint, path, JSON.stringify({ ...payload, webHook: "-1", shutProgress: false }), timeouts.submitMs);
+    const res = await countUpstream("grsai", postUpstream(endpoint, path, JSON.stringify({ ...payload, webHook: "-1", shutProgress: false }), timeouts.submitMs));
     const byStatus = outcomeOfStatus(res.status);
     if (byStatus) {
       await res.body?.cancel();
@@ -33,7 +34,7 @@ export async function submitGrsai(endpoint: ProviderEndpoint, path: string, payl
 /** Polls `/v1/draw/result {id}`; 429, 5xx, timeouts and unreadable answers are transient. */
 export async function pollGrsai(endpoint: ProviderEndpoint, upstreamId: string, timeouts: GrsaiTimeouts): Promise<UpstreamOutcome> {
   try {
-    const res = await postUpstream(endpoint, grsaiPaths.result, JSON.stringify({ id: upstreamId }), timeouts.pollMs);
+    const res = await countUpstream("grsai", postUpstream(endpoint, grsaiPaths.result, JSON.stringify({ id: upstreamId }), timeouts.pollMs));
     const byStatus = outcomeOfStatus(res.status);
     if (byStatus) {
       await res.body?.cancel();

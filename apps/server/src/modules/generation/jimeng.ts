@@ -1,3 +1,4 @@
+import { countUpstream } from "../../metrics/metrics.js";
 import type { TaskKind } from "@ocean1/contract";
 import { z } from "zod";
 import type { ProviderEndpoint } from "../../providers.js";
@@ -67,7 +68,7 @@ export function parseJimengAnswer(text: string): UpstreamOutcome {
 export async function callJimeng(endpoint: ProviderEndpoint, call: JimengCall, timeoutMs: number): Promise<UpstreamOutcome> {
   const request = jimengRequest(call);
   try {
-    const res = await postUpstream(endpoint, request.path, request.body, timeoutMs, request.json);
+    const res = await countUpstream("jimeng", postUpstream(endpoint, request.path, request.body, timeoutMs, request.json));
     const byStatus = outcomeOfStatus(res.status);
     if (byStatus) {
       await res.body?.cancel();

@@ -1,9 +1,9 @@
 import { historyPageSize, type GetHistoryRequest, type GetHistoryResponse, type HistoryRecord } from "@ocean1/contract";
 import type { AppDeps } from "../../deps.js";
-import type { LedgerRow } from "../../db/schema.js";
+import type { HistoryRow } from "./queries.js";
 import { listLedgerRows } from "./queries.js";
 
-function toHistoryRecord(row: LedgerRow): HistoryRecord {
+function toHistoryRecord(row: HistoryRow): HistoryRecord {
   return {
     id: row.id,
     type: row.type,

@@ -2,6 +2,7 @@ import type { LedgerType } from "@ocean1/contract";
 import { sql, type Transaction } from "kysely";
 import type { Database, LedgerRow } from "../../db/schema.js";
 import { AppError } from "../../errors/app-error.js";
+import { countPoints } from "../../metrics/metrics.js";
 
 export interface PointsChange {
   userId: number;
@@ -39,6 +40,7 @@ export async function changePoints(trx: Transaction<Database>, change: PointsCha
     if (!current) throw new Error(`changePoints: no user ${change.userId}`);
     throw new AppError(current.points + change.delta > maxBalance ? "POINTS_LIMIT" : "INSUFFICIENT_POINTS");
   }
+  countPoints(change.type, change.delta);
   return trx
     .insertInto("ledger")
     .values({
