@@ -4,7 +4,7 @@ import { cardCommands } from "../modules/cards/commands.js";
 import { taskCommands } from "../modules/generation/commands.js";
 import { inviteCommands } from "../modules/invites/commands.js";
 import { ledgerCommands } from "../modules/points/commands.js";
-import { userCommands } from "../modules/users/commands.js";
+import { userCommands } from "../modules/user/commands.js";
 
 export interface CommandContext {
   deps: AppDeps;

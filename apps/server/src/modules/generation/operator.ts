@@ -1,7 +1,7 @@
 import { taskIdPattern, type HistoryRecord, type TaskStatus } from "@ocean1/contract";
 import type { AppDeps } from "../../deps.js";
 import { AppError } from "../../errors/app-error.js";
-import { requireUser } from "../users/operator.js";
+import { requireUser } from "../user/operator.js";
 
 /** One row of `tasks list` (DESIGN.md §9: at least these snake_case keys). */
 export interface TaskListRow {
