@@ -21,14 +21,25 @@ export default tseslint.config(
       // Matching control characters is what the contract's text rules do, on purpose (they refuse them).
       "no-control-regex": "off",
       // Configuration is read in one place (apps/server/src/config.ts) and passed on.
-      "no-restricted-properties": ["error", { object: "process", property: "env", message: "Read settings in apps/server/src/config.ts and pass them in (AppDeps)." }],
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "env", message: "Read settings in apps/server/src/config.ts and pass them in (AppDeps)." },
+      ],
     },
   },
   {
     // The one reader of the environment; test and benchmark harness settings (TEST_DATABASE_URL, BENCH_*,
     // the PATH of a spawned process) are not server configuration.
     // The client reads NEXT_PUBLIC_API_BASE_URL in its own config.ts (Next.js inlines it at build time).
-    files: ["apps/server/src/config.ts", "apps/server/src/test/**", "**/*.test.ts", "apps/server/src/bench/**", "packages/client/src/config.ts", "packages/test-server/src/**", "apps/playground/test/**"],
+    files: [
+      "apps/server/src/config.ts",
+      "apps/server/src/test/**",
+      "**/*.test.ts",
+      "apps/server/src/bench/**",
+      "packages/client/src/config.ts",
+      "packages/test-server/src/**",
+      "apps/playground/test/**",
+    ],
     rules: { "no-restricted-properties": "off" },
   },
   {

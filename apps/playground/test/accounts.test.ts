@@ -31,6 +31,5 @@ describe("the playground in Chromium, from another origin than the API", () => {
     await see(laptop, "balance", /^110$/);
     await see(laptop, "history", "卡密充值");
     await screenshot(laptop, "account");
-
   });
 });

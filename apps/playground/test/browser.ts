@@ -10,7 +10,14 @@ import { inject } from "vitest";
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
   });
 }
 
@@ -26,7 +33,10 @@ export async function openPlayground(browser: Browser): Promise<Page> {
  * The screenshots that docs/client.md shows: written to docs/images when UPDATE_SCREENSHOTS=1,
  * otherwise to a temporary folder (a test run leaves the work tree as it was).
  */
-const imagesDir = process.env.UPDATE_SCREENSHOTS === "1" ? path.resolve(fileURLToPath(import.meta.url), "../../../../docs/images") : path.join(tmpdir(), "ocean1-playground-screenshots");
+const imagesDir =
+  process.env.UPDATE_SCREENSHOTS === "1"
+    ? path.resolve(fileURLToPath(import.meta.url), "../../../../docs/images")
+    : path.join(tmpdir(), "ocean1-playground-screenshots");
 
 export async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(imagesDir, { recursive: true });

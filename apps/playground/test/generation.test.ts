@@ -28,7 +28,9 @@ describe("generation in the playground", () => {
     await page.locator('[data-testid="banana-task"][data-status="processing"]').waitFor({ timeout: 20_000 });
     expect(await page.getByTestId("banana-create").isDisabled()).toBe(true);
     await page.getByTestId("banana-task-image").waitFor({ timeout: 30_000 });
-    expect(await page.getByTestId("banana-task-image").evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    expect(await page.getByTestId("banana-task-image").evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(
+      true,
+    );
 
     await page.getByTestId("sora-create").click();
     await page.locator('[data-testid="sora-task"][data-status="processing"]').waitFor({ timeout: 20_000 });
@@ -37,6 +39,5 @@ describe("generation in the playground", () => {
     await see(page, "tasks", "Sora 视频");
     await see(page, "tasks", "Banana 图片");
     await screenshot(page, "generation");
-
   });
 });

@@ -5,7 +5,10 @@ import { afterAll, beforeAll, describe, inject, it } from "vitest";
 import { launchChromium, openPlayground, screenshot, see, signUpAndLogIn } from "./browser.js";
 
 /** A real 1×1 PNG: the server checks an upload's type by its content. */
-const onePixelPng = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+const onePixelPng = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
+  "base64",
+);
 
 let browser: Browser;
 

@@ -110,7 +110,10 @@ describe("/openapi.json", () => {
   it("documents no answer but 200 (success or FailureResponse) and the 404 FailureResponse of a path not served", async () => {
     const { status, body } = await app.get("/openapi.json");
     expect(status).toBe(200);
-    const document = body as { paths: Record<string, Record<string, { responses: Record<string, Answer> }>>; components: { schemas: object } };
+    const document = body as {
+      paths: Record<string, Record<string, { responses: Record<string, Answer> }>>;
+      components: { schemas: object };
+    };
     const operations = Object.values(document.paths).flatMap((item) => Object.values(item));
     expect(operations.length).toBeGreaterThan(10);
     for (const { responses } of operations) {

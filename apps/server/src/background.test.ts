@@ -42,7 +42,16 @@ describe("background work", () => {
   it("keeps scheduling after a pass fails", async () => {
     let passes = 0;
     const work = createBackgroundWork(
-      [{ name: "flaky", intervalMs: 5, run: async () => { passes += 1; throw new Error("boom"); } }],
+      [
+        {
+          name: "flaky",
+          intervalMs: 5,
+          run: async () => {
+            passes += 1;
+            throw new Error("boom");
+          },
+        },
+      ],
       logger,
     );
     work.start();

@@ -41,10 +41,12 @@ export function createBackgroundWork(jobs: readonly BackgroundJob[], logger: Log
     if (controller.signal.aborted) return;
     const timer = setTimeout(() => {
       timers.delete(timer);
-      pass(job).then(
-        (result) => logger.debug({ job: job.name, result }, "background pass done"),
-        (error: unknown) => logger.warn({ err: error, job: job.name }, "background pass failed"),
-      ).finally(() => schedule(job));
+      pass(job)
+        .then(
+          (result) => logger.debug({ job: job.name, result }, "background pass done"),
+          (error: unknown) => logger.warn({ err: error, job: job.name }, "background pass failed"),
+        )
+        .finally(() => schedule(job));
     }, job.intervalMs);
     timer.unref();
     timers.add(timer);

@@ -80,7 +80,11 @@ describe("cat chat configuration", () => {
     expect(load({ CAT_PERSONA: "  你是一只橘猫。\n回答要短。 " }).chat.persona).toBe("你是一只橘猫。\n回答要短。");
   });
 
-  it.each([["CHAT_TIMEOUT_MS", "30000"], ["CHAT_TIMEOUT_MS", "fast"], ["CHAT_PRICE_POINTS", "-1"]])("stops with a message naming %s when it is %s", (name, value) => {
+  it.each([
+    ["CHAT_TIMEOUT_MS", "30000"],
+    ["CHAT_TIMEOUT_MS", "fast"],
+    ["CHAT_PRICE_POINTS", "-1"],
+  ])("stops with a message naming %s when it is %s", (name, value) => {
     expect(() => load({ [name]: value })).toThrow(name);
   });
 });
@@ -88,7 +92,10 @@ describe("cat chat configuration", () => {
 describe("CORS_ORIGINS", () => {
   it("takes * or a comma-separated list of origins, with ports and spaces", () => {
     expect(load({ CORS_ORIGINS: " * " }).corsOrigins).toBe("*");
-    expect(load({ CORS_ORIGINS: "https://app.example.com, http://localhost:3000" }).corsOrigins).toEqual(["https://app.example.com", "http://localhost:3000"]);
+    expect(load({ CORS_ORIGINS: "https://app.example.com, http://localhost:3000" }).corsOrigins).toEqual([
+      "https://app.example.com",
+      "http://localhost:3000",
+    ]);
   });
 });
 
@@ -99,8 +106,14 @@ describe("configuration messages", () => {
     [{ PORT: "70000" }, 'PORT="70000": must be at most 65535'],
     [{ INVITE_POLICY: "sometimes" }, 'INVITE_POLICY="sometimes": must be one of required, optional, off'],
     [{ DATABASE_URL: "not a url" }, 'DATABASE_URL="not a url": must be a URL'],
-    [{ CORS_ORIGINS: "notanorigin" }, 'CORS_ORIGINS="notanorigin": must be * or a comma-separated list of origins (scheme://host[:port], no path); "notanorigin" is not one'],
-    [{ CORS_ORIGINS: "https://app.example.com/" }, 'CORS_ORIGINS="https://app.example.com/": must be * or a comma-separated list of origins'],
+    [
+      { CORS_ORIGINS: "notanorigin" },
+      'CORS_ORIGINS="notanorigin": must be * or a comma-separated list of origins (scheme://host[:port], no path); "notanorigin" is not one',
+    ],
+    [
+      { CORS_ORIGINS: "https://app.example.com/" },
+      'CORS_ORIGINS="https://app.example.com/": must be * or a comma-separated list of origins',
+    ],
     [{ CORS_ORIGINS: "https://a.example.com, https://b.example.com/app" }, '"https://b.example.com/app" is not one'],
     [{ CORS_ORIGINS: " , " }, 'CORS_ORIGINS=" , ": must be * or a comma-separated list of origins'],
   ])("names the variable and the value given in English: %j", (env, line) => {

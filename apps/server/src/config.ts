@@ -33,7 +33,10 @@ const originPattern = /^[a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]+(?::\d{1,5})?$/i;
 /** `*`, or the origins allowed to read answers, comma-separated. */
 const ZCorsOrigins = z.string().transform((value, ctx): "*" | string[] => {
   if (value.trim() === "*") return "*";
-  const origins = value.split(",").map((origin) => origin.trim()).filter(Boolean);
+  const origins = value
+    .split(",")
+    .map((origin) => origin.trim())
+    .filter(Boolean);
   const wrong = origins.find((origin) => !originPattern.test(origin));
   if (wrong !== undefined || origins.length === 0) {
     const detail = wrong === undefined ? "" : `; ${JSON.stringify(wrong)} is not one`;
@@ -51,7 +54,10 @@ export const ZEnv = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
   OCEAN1_DATA_DIR: z.string().min(1).default(".ocean1"),
   OCEAN1_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, "must start with smtp:// or smtps://").optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, "must start with smtp:// or smtps://")
+    .optional(),
   MAIL_FROM: z.string().min(3).default("Ocean1 <no-reply@ocean1.local>"),
   GRSAI_BASE_URL: ZUrl.optional(),
   GRSAI_API_KEY: z.string().min(1).optional(),

@@ -70,7 +70,9 @@ describe("start-up failures say what is wrong in one line", () => {
     try {
       const result = await run(serverPath, [], { DATABASE_URL: database.url, HOST: "127.0.0.1", PORT: String(port) });
       expect(result.code).toBe(1);
-      expect(result.stderr.trim()).toBe(`port ${port} is already in use on 127.0.0.1 (is another server running? set PORT to choose another)`);
+      expect(result.stderr.trim()).toBe(
+        `port ${port} is already in use on 127.0.0.1 (is another server running? set PORT to choose another)`,
+      );
     } finally {
       busy.close();
     }
@@ -89,7 +91,14 @@ describe("the built server under a database that drops connections", () => {
   it("stays alive while PostgreSQL terminates its connections under load, and answers again after", async () => {
     const child = spawn(process.execPath, [serverPath], {
       cwd: workDir,
-      env: { PATH: process.env.PATH ?? "", OCEAN1_DATA_DIR: path.join(workDir, "data"), LOG_LEVEL: "error", DATABASE_URL: database.url, HOST: "127.0.0.1", PORT: "0" },
+      env: {
+        PATH: process.env.PATH ?? "",
+        OCEAN1_DATA_DIR: path.join(workDir, "data"),
+        LOG_LEVEL: "error",
+        DATABASE_URL: database.url,
+        HOST: "127.0.0.1",
+        PORT: "0",
+      },
     });
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
@@ -103,7 +112,12 @@ describe("the built server under a database that drops connections", () => {
         });
         child.on("exit", () => reject(new Error(`server exited: ${stderr}`)));
       });
-      const load = Array.from({ length: 60 }, () => fetch(`${url}/readyz`).then((res) => res.status, () => 0));
+      const load = Array.from({ length: 60 }, () =>
+        fetch(`${url}/readyz`).then(
+          (res) => res.status,
+          () => 0,
+        ),
+      );
       for (let round = 0; round < 5; round++) {
         await sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`
           .execute(database.db)

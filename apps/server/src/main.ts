@@ -49,7 +49,9 @@ async function main(): Promise<void> {
   } catch (error) {
     await runtime.close();
     if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
-      throw new StartupError(`port ${config.port} is already in use on ${config.host} (is another server running? set PORT to choose another)`);
+      throw new StartupError(
+        `port ${config.port} is already in use on ${config.host} (is another server running? set PORT to choose another)`,
+      );
     }
     throw error;
   }

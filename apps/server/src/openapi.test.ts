@@ -4,11 +4,31 @@ import { buildOpenApiDocument } from "./openapi.js";
 import { appRouter } from "./router.js";
 
 const document = buildOpenApiDocument(appRouter, "test");
-type OperationObject = { operationId?: string; security?: unknown; responses?: Record<string, { content?: Record<string, { schema?: unknown }> }> };
+type OperationObject = {
+  operationId?: string;
+  security?: unknown;
+  responses?: Record<string, { content?: Record<string, { schema?: unknown }> }>;
+};
 const pathOperations = (path: string) => (document.paths?.[path] ?? {}) as Record<string, OperationObject>;
 
 /** The operations this server registers so far; each later one arrives with its issue. */
-const registered = ["login", "register", "sendCode", "loginVerify", "resetPassword", "heartbeat", "getHistory", "redeemCard", "soraCreate", "bananaCreate", "queryResult", "listTasks", "catChat", "jimengVideoCreate", "jimengImageCreate"] as const;
+const registered = [
+  "login",
+  "register",
+  "sendCode",
+  "loginVerify",
+  "resetPassword",
+  "heartbeat",
+  "getHistory",
+  "redeemCard",
+  "soraCreate",
+  "bananaCreate",
+  "queryResult",
+  "listTasks",
+  "catChat",
+  "jimengVideoCreate",
+  "jimengImageCreate",
+] as const;
 
 describe("the OpenAPI document", () => {
   it.each(registered)("lists %s at its documented method and path", (name) => {

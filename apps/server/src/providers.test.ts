@@ -10,8 +10,16 @@ describe("upstream providers", () => {
   });
 
   it("leaves a provider without URL or key unconfigured unless the simulator stands in", () => {
-    const config = testConfig({ GRSAI_BASE_URL: "https://relay.example.com/v1", GRSAI_API_KEY: "k1", CHAT_BASE_URL: "https://chat.example.com" });
-    expect(resolveProviders(config)).toEqual({ grsai: { baseUrl: "https://relay.example.com", apiKey: "k1" }, jimeng: undefined, chat: undefined });
+    const config = testConfig({
+      GRSAI_BASE_URL: "https://relay.example.com/v1",
+      GRSAI_API_KEY: "k1",
+      CHAT_BASE_URL: "https://chat.example.com",
+    });
+    expect(resolveProviders(config)).toEqual({
+      grsai: { baseUrl: "https://relay.example.com", apiKey: "k1" },
+      jimeng: undefined,
+      chat: undefined,
+    });
     const simulated = resolveProviders(config, "http://127.0.0.1:9999");
     expect(simulated.grsai).toEqual({ baseUrl: "https://relay.example.com", apiKey: "k1" });
     expect(simulated.jimeng).toEqual({ baseUrl: "http://127.0.0.1:9999", apiKey: "simulator" });

@@ -27,8 +27,18 @@ afterAll(async () => {
  * A shell (standing in for pnpm) starts the server; that shell, or with `nested` the shell that started it
  * (standing in for npx, which leaves pnpm running when it is killed), is then killed outright.
  */
-async function killLauncherOf(flag: string[], nested = false): Promise<{ output: string; stoppedWithin: number | null; pid: number; closed: Promise<void> }> {
-  const env = { PATH: process.env.PATH ?? "", DATABASE_URL: app.database.url, OCEAN1_SECRET: app.deps.secret, OCEAN1_DATA_DIR: path.join(workDir, "data"), PORT: "0", HOST: "127.0.0.1" };
+async function killLauncherOf(
+  flag: string[],
+  nested = false,
+): Promise<{ output: string; stoppedWithin: number | null; pid: number; closed: Promise<void> }> {
+  const env = {
+    PATH: process.env.PATH ?? "",
+    DATABASE_URL: app.database.url,
+    OCEAN1_SECRET: app.deps.secret,
+    OCEAN1_DATA_DIR: path.join(workDir, "data"),
+    PORT: "0",
+    HOST: "127.0.0.1",
+  };
   const start = `node "${mainPath}" ${flag.join(" ")} & echo "pid $!"; wait`;
   const launcher = spawn("sh", ["-c", nested ? `sh -c '${start}' & wait` : start], { env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";

@@ -35,7 +35,9 @@ export function accountCalls(trpc: Trpc, session: Session) {
 
     async loginVerify(email: string, code: string): Promise<LoginResponse> {
       const input = { email, code, device_id: session.deviceId() };
-      const answer = await withTimeout("loginVerify", timeoutOf("loginVerify"), (signal) => answerOf(trpc.loginVerify.mutate(input, { signal })));
+      const answer = await withTimeout("loginVerify", timeoutOf("loginVerify"), (signal) =>
+        answerOf(trpc.loginVerify.mutate(input, { signal })),
+      );
       return signedIn(email, answer);
     },
 

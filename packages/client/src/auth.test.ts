@@ -46,6 +46,9 @@ describe("sign-up, login and the stored session", () => {
     await client.sendCode(email);
     const code = await readEmailedCode(server(), email);
     expect(await client.resetPassword(email, "short", code)).toMatchObject({ status: "failed", code: "VALIDATION" });
-    expect(await client.resetPassword(email, "a brand new password", code)).toMatchObject({ status: "failed", code: "EMAIL_NOT_REGISTERED" });
+    expect(await client.resetPassword(email, "a brand new password", code)).toMatchObject({
+      status: "failed",
+      code: "EMAIL_NOT_REGISTERED",
+    });
   });
 });

@@ -12,7 +12,11 @@ describe("cat chat (the simulator upstream)", () => {
 
   it("returns bad input as a VALIDATION failure and charges nothing", async () => {
     const { client } = await signedUpUser();
-    expect(await client.catChat([{ role: "assistant", content: "喵" }])).toMatchObject({ status: "failed", code: "VALIDATION", msg: expect.stringContaining("最后一条消息应来自用户") });
+    expect(await client.catChat([{ role: "assistant", content: "喵" }])).toMatchObject({
+      status: "failed",
+      code: "VALIDATION",
+      msg: expect.stringContaining("最后一条消息应来自用户"),
+    });
     expect((await client.getHistory()).data?.[0]).toMatchObject({ balance_after: 10 });
   });
 });

@@ -1,4 +1,10 @@
-import { operations, type ChatMessage, type JimengImageCreateRequest, type JimengVideoCreateRequest, type ListTasksRequest } from "@ocean1/contract";
+import {
+  operations,
+  type ChatMessage,
+  type JimengImageCreateRequest,
+  type JimengVideoCreateRequest,
+  type ListTasksRequest,
+} from "@ocean1/contract";
 import type { Rest } from "./rest.js";
 import { sleep, withTimeout } from "./timeout.js";
 import { answerOf, type Trpc } from "./trpc.js";
@@ -26,21 +32,39 @@ const isFinal = (status: string) => status === "completed" || status === "failed
 export function creationCalls(trpc: Trpc, rest: Rest) {
   const calls = {
     /** Always `size: "small"`, as api.ts. Held until the task ends or the server's wait passes. */
-    async soraCreate(prompt: string, model: string, aspectRatio: string, duration: number, imgUrl?: string, options: CreateTaskOptions = {}): Promise<CreateTaskResult> {
+    async soraCreate(
+      prompt: string,
+      model: string,
+      aspectRatio: string,
+      duration: number,
+      imgUrl?: string,
+      options: CreateTaskOptions = {},
+    ): Promise<CreateTaskResult> {
       const body = { model, prompt, aspectRatio, duration, size: "small", ...(imgUrl ? { url: imgUrl } : {}) };
       const answer = options.onProgress ? rest.postWithProgress("soraCreate", body, options.onProgress) : rest.postJson("soraCreate", body);
       return (await answer) as CreateTaskResult;
     },
 
     /** Sends `urls: [imgUrl]` when a reference image is given. */
-    async bananaCreate(prompt: string, model: string, imageSize: string, aspectRatio: string, imgUrl?: string, options: CreateTaskOptions = {}): Promise<CreateTaskResult> {
+    async bananaCreate(
+      prompt: string,
+      model: string,
+      imageSize: string,
+      aspectRatio: string,
+      imgUrl?: string,
+      options: CreateTaskOptions = {},
+    ): Promise<CreateTaskResult> {
       const body = { model, prompt, imageSize, aspectRatio, ...(imgUrl ? { urls: [imgUrl] } : {}) };
-      const answer = options.onProgress ? rest.postWithProgress("bananaCreate", body, options.onProgress) : rest.postJson("bananaCreate", body);
+      const answer = options.onProgress
+        ? rest.postWithProgress("bananaCreate", body, options.onProgress)
+        : rest.postJson("bananaCreate", body);
       return (await answer) as CreateTaskResult;
     },
 
     queryResult(taskId: string): Promise<QueryResultResult> {
-      return withTimeout("queryResult", timeoutOf("queryResult"), (signal) => answerOf(trpc.queryResult.mutate({ id: taskId }, { signal })));
+      return withTimeout("queryResult", timeoutOf("queryResult"), (signal) =>
+        answerOf(trpc.queryResult.mutate({ id: taskId }, { signal })),
+      );
     },
 
     /** Beyond api.ts: the user's own tasks, newest first (a task whose create answer was lost is still here); optional `{limit, before}`. */
@@ -49,12 +73,17 @@ export function creationCalls(trpc: Trpc, rest: Rest) {
     },
 
     jimengVideoCreate(payload: JimengVideoCreateRequest): Promise<JimengCreateResult> {
-      return withTimeout("jimengVideoCreate", timeoutOf("jimengVideoCreate"), (signal) => answerOf(trpc.jimengVideoCreate.mutate(payload, { signal })));
+      return withTimeout("jimengVideoCreate", timeoutOf("jimengVideoCreate"), (signal) =>
+        answerOf(trpc.jimengVideoCreate.mutate(payload, { signal })),
+      );
     },
 
     /** With a file: multipart, every payload key as a string field and the file in `image`. */
     async jimengImageCreate(payload: JimengImageCreateRequest, imageFile?: Blob): Promise<JimengCreateResult> {
-      if (!imageFile) return withTimeout("jimengImageCreate", timeoutOf("jimengImageCreate"), (signal) => answerOf(trpc.jimengImageCreate.mutate(payload, { signal })));
+      if (!imageFile)
+        return withTimeout("jimengImageCreate", timeoutOf("jimengImageCreate"), (signal) =>
+          answerOf(trpc.jimengImageCreate.mutate(payload, { signal })),
+        );
       const form = new FormData();
       for (const [key, value] of Object.entries(payload)) {
         if (value !== undefined && key !== "image") form.append(key, String(value));
@@ -72,7 +101,11 @@ export function creationCalls(trpc: Trpc, rest: Rest) {
      * Follows a task until it is completed or failed, calling `onProgress` on every change; answers
      * the final `queryResult` (or the failure that ended the watch, e.g. an unknown task id).
      */
-    async watchTask(taskId: string, onProgress?: (progress: TaskProgress) => void, options: WatchTaskOptions = {}): Promise<QueryResultResult> {
+    async watchTask(
+      taskId: string,
+      onProgress?: (progress: TaskProgress) => void,
+      options: WatchTaskOptions = {},
+    ): Promise<QueryResultResult> {
       let last = "";
       for (;;) {
         const answer = await calls.queryResult(taskId);

@@ -16,7 +16,7 @@ describe("the top-level functions (the drop-in for api.ts)", () => {
     expect(await sendCode("not-an-email")).toMatchObject({ status: "failed", code: "VALIDATION" });
   });
 
-  it("are safe during server rendering: no window is touched, the device is \"server\", and the server's refusal is a value", async () => {
+  it('are safe during server rendering: no window is touched, the device is "server", and the server\'s refusal is a value', async () => {
     expect(typeof window).toBe("undefined");
     configure({ baseUrl: server().url });
     const { email } = await signedUpUser();
@@ -65,7 +65,7 @@ describe("what goes on the wire", () => {
     expect(seen[3]?.headers.get("x-user-email")).toBe(email);
   });
 
-  it("sends Sora with size \"small\" and the reference image as url, and Banana's as urls: [imgUrl]", async () => {
+  it('sends Sora with size "small" and the reference image as url, and Banana\'s as urls: [imgUrl]', async () => {
     const bodies: unknown[] = [];
     const recording = (input: string | URL | Request, init?: RequestInit) => {
       bodies.push(JSON.parse(String(init?.body)));
@@ -91,7 +91,10 @@ describe("what goes on the wire", () => {
     const storage = createMemoryStorage({ [storageKeys.email]: "cat@example.com" });
     const client = createOcean1Client({ baseUrl: "http://api.invalid", storage, fetch: capture });
     const file = new File([new Uint8Array([137, 80, 78, 71])], "cat.png", { type: "image/png" });
-    expect(await client.jimengImageCreate({ prompt: "a cat", ratio: "1:1", count: 2, skipped: undefined }, file)).toEqual({ status: "success", data: { id: "t1", status: "pending" } });
+    expect(await client.jimengImageCreate({ prompt: "a cat", ratio: "1:1", count: 2, skipped: undefined }, file)).toEqual({
+      status: "success",
+      data: { id: "t1", status: "pending" },
+    });
 
     expect([...(sent?.headers.keys() ?? [])].sort()).toEqual(["x-device-id", "x-user-email"]);
     const form = sent?.body as FormData;

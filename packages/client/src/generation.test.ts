@@ -15,15 +15,32 @@ describe.concurrent("generation through the client (the simulator upstream)", ()
   it("makes a Banana image with live progress over the event stream, and queryResult reads it back", async () => {
     const { client } = await userWithPoints();
     const progress: TaskProgress[] = [];
-    const answer = await client.bananaCreate("一只橘猫", "nano-banana", "1024x1024", "1:1", undefined, { onProgress: (event) => progress.push(event) });
+    const answer = await client.bananaCreate("一只橘猫", "nano-banana", "1024x1024", "1:1", undefined, {
+      onProgress: (event) => progress.push(event),
+    });
 
-    expect(answer).toMatchObject({ status: "success", data: { status: "completed", progress: 100, result_url: expect.stringMatching(/^https?:\/\//) } });
+    expect(answer).toMatchObject({
+      status: "success",
+      data: { status: "completed", progress: 100, result_url: expect.stringMatching(/^https?:\/\//) },
+    });
     expect(progress.length).toBeGreaterThan(0);
     expect(progress.every((event) => event.id === answer.data?.id)).toBe(true);
-    expect(await client.queryResult(answer.data?.id ?? "")).toMatchObject({ status: "success", data: { status: "completed", result_url: answer.data?.result_url } });
+    expect(await client.queryResult(answer.data?.id ?? "")).toMatchObject({
+      status: "success",
+      data: { status: "completed", result_url: answer.data?.result_url },
+    });
     expect(await client.listTasks()).toEqual({
       status: "success",
-      data: [expect.objectContaining({ id: answer.data?.id, kind: "banana", model: "nano-banana", status: "completed", cost: 4, result_url: answer.data?.result_url })],
+      data: [
+        expect.objectContaining({
+          id: answer.data?.id,
+          kind: "banana",
+          model: "nano-banana",
+          status: "completed",
+          cost: 4,
+          result_url: answer.data?.result_url,
+        }),
+      ],
     });
   });
 

@@ -35,12 +35,23 @@ describe("the packed package", () => {
     await writeFile(
       path.join(project, "tsconfig.json"),
       JSON.stringify({
-        compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", lib: ["ES2023", "DOM"], strict: true, noEmit: true, skipLibCheck: true, types: [] },
+        compilerOptions: {
+          target: "ES2022",
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          lib: ["ES2023", "DOM"],
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          types: [],
+        },
         files: ["usage.ts", "wrong.ts"],
       }),
     );
     for (const file of ["usage.ts", "wrong.ts", "run.mjs"]) await copyFile(path.join(scratchSources, file), path.join(project, file));
-    await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", `./${tarball}`, "typescript@5.9"], { cwd: project });
+    await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", `./${tarball}`, "typescript@5.9"], {
+      cwd: project,
+    });
   }, 240_000);
 
   afterAll(async () => {
@@ -53,7 +64,11 @@ describe("the packed package", () => {
     };
     expect(Object.keys(manifest.default.dependencies).sort()).toEqual(["@trpc/client", "@trpc/server", "zod"]);
     expect(await readdir(path.join(project, "node_modules/@ocean1"))).toEqual(["client"]);
-    expect((await readdir(path.join(project, "node_modules/@ocean1/client/dist"))).sort()).toEqual(["index.d.ts", "index.js", "index.js.map"]);
+    expect((await readdir(path.join(project, "node_modules/@ocean1/client/dist"))).sort()).toEqual([
+      "index.d.ts",
+      "index.js",
+      "index.js.map",
+    ]);
   });
 
   it("type-checks the frontend's calls, and every deliberately wrong call fails to compile", async () => {
@@ -65,8 +80,28 @@ describe("the packed package", () => {
   }, 60_000);
 
   it("sees a wrong call as an error once its @ts-expect-error is gone", async () => {
-    await writeFile(path.join(project, "broken.ts"), 'import { soraCreate } from "@ocean1/client";\nawait soraCreate("a cat", "sora-2", "16:9", "5");\n');
-    const output = await run(path.join(project, "node_modules/.bin/tsc"), ["--noEmit", "--strict", "--skipLibCheck", "--module", "NodeNext", "--moduleResolution", "NodeNext", "--target", "ES2022", "--lib", "ES2023,DOM", "broken.ts"], { cwd: project }).then(
+    await writeFile(
+      path.join(project, "broken.ts"),
+      'import { soraCreate } from "@ocean1/client";\nawait soraCreate("a cat", "sora-2", "16:9", "5");\n',
+    );
+    const output = await run(
+      path.join(project, "node_modules/.bin/tsc"),
+      [
+        "--noEmit",
+        "--strict",
+        "--skipLibCheck",
+        "--module",
+        "NodeNext",
+        "--moduleResolution",
+        "NodeNext",
+        "--target",
+        "ES2022",
+        "--lib",
+        "ES2023,DOM",
+        "broken.ts",
+      ],
+      { cwd: project },
+    ).then(
       () => "compiled",
       (error: { stdout: string }) => error.stdout,
     );

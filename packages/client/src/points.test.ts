@@ -8,7 +8,16 @@ describe("points: history and card keys", () => {
     const history = await client.getHistory();
     expect(history).toEqual({
       status: "success",
-      data: [{ id: expect.any(Number), type: "register", amount: 10, balance_after: 10, description: expect.any(String), created_at: expect.any(String) }],
+      data: [
+        {
+          id: expect.any(Number),
+          type: "register",
+          amount: 10,
+          balance_after: 10,
+          description: expect.any(String),
+          created_at: expect.any(String),
+        },
+      ],
     });
   });
 
@@ -17,7 +26,11 @@ describe("points: history and card keys", () => {
     const [cardKey] = await createCardKeys(server(), 100);
     if (!cardKey) throw new Error("no card key");
 
-    expect(await client.redeemCard(email, cardKey.toLowerCase().replaceAll("-", ""))).toEqual({ status: "success", msg: "充值成功", new_points: 110 });
+    expect(await client.redeemCard(email, cardKey.toLowerCase().replaceAll("-", ""))).toEqual({
+      status: "success",
+      msg: "充值成功",
+      new_points: 110,
+    });
     expect(await client.redeemCard(email, cardKey)).toMatchObject({ status: "failed", code: "CARD_USED" });
     const history = await client.getHistory({ limit: 1 });
     expect(history.data).toEqual([expect.objectContaining({ type: "recharge", amount: 100, balance_after: 110 })]);

@@ -4,7 +4,11 @@ import { timeoutError } from "./errors.js";
  * Runs a request with the operation's client timeout, as api.ts does (an AbortController and a
  * timer): past it the request is aborted and a timeout error thrown. `null` waits forever.
  */
-export async function withTimeout<T>(operation: string, timeoutMs: number | null, run: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+export async function withTimeout<T>(
+  operation: string,
+  timeoutMs: number | null,
+  run: (signal: AbortSignal | undefined) => Promise<T>,
+): Promise<T> {
   if (timeoutMs === null) return run(undefined);
   const controller = new AbortController();
   let timedOut = false;

@@ -82,7 +82,16 @@ describe("per-call timeouts (the contract's clientTimeoutMs, as api.ts)", () => 
 
   it("budgets are api.ts's: heartbeat 8 s, sora 600 s, banana 300 s, jimeng 60 s, the rest 30 s", () => {
     const budgets = Object.fromEntries(calls.map(([name]) => [name, operations[name].clientTimeoutMs]));
-    expect(budgets).toMatchObject({ heartbeat: 8_000, soraCreate: 600_000, bananaCreate: 300_000, jimengVideoCreate: 60_000, jimengImageCreate: 60_000, login: 30_000, catChat: 30_000, queryResult: 30_000 });
+    expect(budgets).toMatchObject({
+      heartbeat: 8_000,
+      soraCreate: 600_000,
+      bananaCreate: 300_000,
+      jimengVideoCreate: 60_000,
+      jimengImageCreate: 60_000,
+      login: 30_000,
+      catChat: 30_000,
+      queryResult: 30_000,
+    });
   });
 
   it("an image upload (multipart) has no timeout, as in api.ts", async () => {

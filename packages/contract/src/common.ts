@@ -30,7 +30,10 @@ export const ZEmail = z
   .meta({ example: "user@example.com" });
 
 /** One line of text that is stored and shown (a nickname, a code): no control characters. */
-export const ZSingleLineText = z.string().trim().regex(/^[^\u0000-\u001f\u007f]*$/, `${fieldPlaceholder}不能包含控制字符`);
+export const ZSingleLineText = z
+  .string()
+  .trim()
+  .regex(/^[^\u0000-\u001f\u007f]*$/, `${fieldPlaceholder}不能包含控制字符`);
 
 /** Free text (a prompt, a chat message): line breaks are fine, NUL is not (PostgreSQL cannot store it). */
 export const ZFreeText = z.string().regex(/^[^\u0000]*$/, `${fieldPlaceholder}不能包含空字符`);

@@ -1,11 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  ZFailureResponse,
-  ZLoginResponse,
-  errorMessages,
-  operations,
-  type OperationName,
-} from "./index.js";
+import { ZFailureResponse, ZLoginResponse, errorMessages, operations, type OperationName } from "./index.js";
 
 /** Every request example of API_README.md, by operation. */
 const documentedRequests: Record<OperationName, unknown> = {
@@ -17,22 +11,37 @@ const documentedRequests: Record<OperationName, unknown> = {
   heartbeat: { email: "user@example.com" },
   getHistory: {},
   redeemCard: { email: "user@example.com", card_key: "XXXX-XXXX-XXXX" },
-  soraCreate: { model: "sora-2", prompt: "A cat walking on the beach", aspectRatio: "16:9", duration: 5, size: "small", url: "https://example.com/cat.png" },
-  bananaCreate: { model: "banana-v1", prompt: "A sunset over mountains", imageSize: "1024x1024", aspectRatio: "1:1", urls: ["https://example.com/ref.png"] },
+  soraCreate: {
+    model: "sora-2",
+    prompt: "A cat walking on the beach",
+    aspectRatio: "16:9",
+    duration: 5,
+    size: "small",
+    url: "https://example.com/cat.png",
+  },
+  bananaCreate: {
+    model: "banana-v1",
+    prompt: "A sunset over mountains",
+    imageSize: "1024x1024",
+    aspectRatio: "1:1",
+    urls: ["https://example.com/ref.png"],
+  },
   queryResult: { id: "task-id-string" },
   jimengVideoCreate: { prompt: "海边的猫", ratio: "16:9", duration: 5 },
   jimengImageCreate: { prompt: "海边的猫", model: "jimeng-4.0", ratio: "1:1" },
-  catChat: { messages: [{ role: "system", content: "你是一只可爱的猫猫" }, { role: "user", content: "你好呀" }] },
+  catChat: {
+    messages: [
+      { role: "system", content: "你是一只可爱的猫猫" },
+      { role: "user", content: "你好呀" },
+    ],
+  },
   // Not in API_README.md: the caller's own tasks (DESIGN.md §6).
   listTasks: { limit: 20 },
 };
 
 /** Every response example of API_README.md, by operation. */
 const documentedResponses: Partial<Record<OperationName, unknown[]>> = {
-  login: [
-    { status: "success", data: { nickname: "Billy", email: "user@example.com", points: 100 } },
-    { status: "NEED_VERIFY" },
-  ],
+  login: [{ status: "success", data: { nickname: "Billy", email: "user@example.com", points: 100 } }, { status: "NEED_VERIFY" }],
   register: [{ status: "success", msg: "注册成功" }],
   sendCode: [{ status: "success", msg: "邮件已发送" }],
   resetPassword: [{ status: "success", msg: "密码重置成功" }],

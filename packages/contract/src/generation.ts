@@ -3,7 +3,9 @@ import { fieldError, pageLimit, ZFreeText } from "./common.js";
 import { ZErrorCode } from "./errors.js";
 
 /** The stable code of a failed task (DESIGN.md §2): CONTENT_MODERATED, or UPSTREAM_FAILED for any other failure. */
-const ZTaskFailureCode = ZErrorCode.extract(["CONTENT_MODERATED", "UPSTREAM_FAILED"]).optional().meta({ description: "When the task failed: its stable code" });
+const ZTaskFailureCode = ZErrorCode.extract(["CONTENT_MODERATED", "UPSTREAM_FAILED"])
+  .optional()
+  .meta({ description: "When the task failed: its stable code" });
 
 export const taskStatuses = ["pending", "processing", "completed", "failed"] as const;
 export const ZTaskStatus = z.enum(taskStatuses);

@@ -32,7 +32,12 @@ export const historyPageSize = { default: 50, max: 200 } as const;
 
 export const ZGetHistoryRequest = z.object({
   limit: pageLimit(historyPageSize.max).optional(),
-  before: z.number("起始记录编号应为数字").int("起始记录编号应为整数").min(1, "起始记录编号应为正整数").optional().meta({ description: "Return rows older than this row id" }),
+  before: z
+    .number("起始记录编号应为数字")
+    .int("起始记录编号应为整数")
+    .min(1, "起始记录编号应为正整数")
+    .optional()
+    .meta({ description: "Return rows older than this row id" }),
 });
 export type GetHistoryRequest = z.infer<typeof ZGetHistoryRequest>;
 

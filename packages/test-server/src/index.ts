@@ -20,7 +20,23 @@ export interface BuiltServer {
 }
 
 /** Variables of the developer's shell that would point the server elsewhere. */
-const inheritedButIgnored = ["DATABASE_URL", "SMTP_URL", "OCEAN1_DATA_DIR", "OCEAN1_SECRET", "PORT", "HOST", "NODE_ENV", "GRSAI_BASE_URL", "GRSAI_API_KEY", "JIMENG_BASE_URL", "JIMENG_API_KEY", "CHAT_BASE_URL", "CHAT_API_KEY", "MODEL_CATALOG", "CORS_ORIGINS"];
+const inheritedButIgnored = [
+  "DATABASE_URL",
+  "SMTP_URL",
+  "OCEAN1_DATA_DIR",
+  "OCEAN1_SECRET",
+  "PORT",
+  "HOST",
+  "NODE_ENV",
+  "GRSAI_BASE_URL",
+  "GRSAI_API_KEY",
+  "JIMENG_BASE_URL",
+  "JIMENG_API_KEY",
+  "CHAT_BASE_URL",
+  "CHAT_API_KEY",
+  "MODEL_CATALOG",
+  "CORS_ORIGINS",
+];
 
 /**
  * Starts `node apps/server/dist/main.js` on a free port with a data dir of its own: the embedded
@@ -31,10 +47,23 @@ export async function startBuiltServer(extraEnv: Record<string, string> = {}): P
   await chmod(dataDir, 0o755); // the embedded cluster runs as the postgres user when we are root
   const base: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !inheritedButIgnored.includes(key)) base[key] = value;
-  const env = { ...base, NODE_ENV: "test", HOST: "127.0.0.1", PORT: "0", OCEAN1_DATA_DIR: dataDir, OCEAN1_SIMULATOR: "1", LOG_LEVEL: "warn", ...extraEnv };
+  const env = {
+    ...base,
+    NODE_ENV: "test",
+    HOST: "127.0.0.1",
+    PORT: "0",
+    OCEAN1_DATA_DIR: dataDir,
+    OCEAN1_SIMULATOR: "1",
+    LOG_LEVEL: "warn",
+    ...extraEnv,
+  };
 
   // --stop-with-parent: the server and its embedded database stop even if the test run dies before its teardown.
-  const child = spawn(process.execPath, [path.join(serverDir, "dist/main.js"), "--stop-with-parent"], { cwd: dataDir, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [path.join(serverDir, "dist/main.js"), "--stop-with-parent"], {
+    cwd: dataDir,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in 60 s:\n${output}`)), 60_000);
@@ -72,13 +101,18 @@ async function stopServer(child: ChildProcess, dataDir: string): Promise<void> {
 
 /** Runs the operator CLI (`apps/server/dist/cli/main.js`) with the server's environment; answers its `--json` output. */
 export async function runCli(server: Pick<BuiltServer, "env" | "dataDir">, args: string[]): Promise<unknown> {
-  const { stdout } = await runFile(process.execPath, [path.join(serverDir, "dist/cli/main.js"), ...args, "--json"], { cwd: server.dataDir, env: server.env });
+  const { stdout } = await runFile(process.execPath, [path.join(serverDir, "dist/cli/main.js"), ...args, "--json"], {
+    cwd: server.dataDir,
+    env: server.env,
+  });
   return JSON.parse(stdout);
 }
 
 /** New card keys, as an operator creates them. */
 export async function createCardKeys(server: Pick<BuiltServer, "env" | "dataDir">, points: number, count = 1): Promise<string[]> {
-  const cards = (await runCli(server, ["cards", "create", "--points", String(points), "--count", String(count)])) as Array<{ card_key: string }>;
+  const cards = (await runCli(server, ["cards", "create", "--points", String(points), "--count", String(count)])) as Array<{
+    card_key: string;
+  }>;
   return cards.map((card) => card.card_key);
 }
 
@@ -86,7 +120,12 @@ export async function createCardKeys(server: Pick<BuiltServer, "env" | "dataDir"
  * The verification code of the newest email to `email` in the outbox that is not one of
  * `seen` (codes already read), waiting for it to arrive.
  */
-export async function readEmailedCode(server: Pick<BuiltServer, "dataDir">, email: string, seen: ReadonlySet<string> = new Set(), timeoutMs = 10_000): Promise<string> {
+export async function readEmailedCode(
+  server: Pick<BuiltServer, "dataDir">,
+  email: string,
+  seen: ReadonlySet<string> = new Set(),
+  timeoutMs = 10_000,
+): Promise<string> {
   const outbox = path.join(server.dataDir, "outbox");
   const deadline = Date.now() + timeoutMs;
   for (;;) {

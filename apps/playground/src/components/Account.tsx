@@ -3,7 +3,15 @@ import { useEffect, useState } from "react";
 import { useAction } from "../use-action";
 import { Answer } from "./Answer";
 
-const typeNames: Record<string, string> = { register: "注册赠送", recharge: "卡密充值", consume: "消费", refund: "退款", reward: "每日奖励", invite: "邀请奖励", adjust: "人工调整" };
+const typeNames: Record<string, string> = {
+  register: "注册赠送",
+  recharge: "卡密充值",
+  consume: "消费",
+  refund: "退款",
+  reward: "每日奖励",
+  invite: "邀请奖励",
+  adjust: "人工调整",
+};
 
 /** 余额与流水（最新余额 = data[0].balance_after）、心跳、卡密充值。 */
 export function Account({ email, onKicked, refreshKey }: { email: string; onKicked: () => void; refreshKey: number }) {

@@ -1,4 +1,13 @@
-import { bananaCreate, jimengImageCreate, jimengVideoCreate, soraCreate, watchTask, type CreateTaskResult, type JimengCreateResult, type TaskProgress } from "@ocean1/client";
+import {
+  bananaCreate,
+  jimengImageCreate,
+  jimengVideoCreate,
+  soraCreate,
+  watchTask,
+  type CreateTaskResult,
+  type JimengCreateResult,
+  type TaskProgress,
+} from "@ocean1/client";
 import { useState } from "react";
 import { useAction } from "../use-action";
 import { Answer } from "./Answer";
@@ -39,7 +48,11 @@ export function Generate({ onTaskSettled }: { onTaskSettled: () => void }) {
       <button
         data-testid="sora-create"
         disabled={soraAction.busy}
-        onClick={() => void soraAction.run(() => soraCreate(prompt, "sora-2", "16:9", 10, undefined, { onProgress: setSora })).then((answer) => follow(answer, setSora))}
+        onClick={() =>
+          void soraAction
+            .run(() => soraCreate(prompt, "sora-2", "16:9", 10, undefined, { onProgress: setSora }))
+            .then((answer) => follow(answer, setSora))
+        }
       >
         生成视频（sora-2，16:9，10 秒）
       </button>
@@ -50,7 +63,11 @@ export function Generate({ onTaskSettled }: { onTaskSettled: () => void }) {
       <button
         data-testid="banana-create"
         disabled={bananaAction.busy}
-        onClick={() => void bananaAction.run(() => bananaCreate(prompt, "nano-banana", "1024x1024", "1:1", undefined, { onProgress: setBanana })).then((answer) => follow(answer, setBanana))}
+        onClick={() =>
+          void bananaAction
+            .run(() => bananaCreate(prompt, "nano-banana", "1024x1024", "1:1", undefined, { onProgress: setBanana }))
+            .then((answer) => follow(answer, setBanana))
+        }
       >
         生成图片（nano-banana，1K）
       </button>

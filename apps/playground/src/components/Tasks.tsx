@@ -42,7 +42,15 @@ export function Tasks({ refreshKey }: { refreshKey: number }) {
                 {task.msg ? ` · ${task.msg}` : ""}
               </td>
               <td>{task.cost}</td>
-              <td>{task.result_url ? <a href={task.result_url} target="_blank" rel="noreferrer">打开</a> : "—"}</td>
+              <td>
+                {task.result_url ? (
+                  <a href={task.result_url} target="_blank" rel="noreferrer">
+                    打开
+                  </a>
+                ) : (
+                  "—"
+                )}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -1,7 +1,13 @@
 import type { ErrorCode, OperationName } from "@ocean1/contract";
 
 /** Codes any operation can answer: bad input, a malformed body, an unexpected failure. */
-export const commonFailures: readonly ErrorCode[] = ["VALIDATION", "MALFORMED_JSON", "UNSUPPORTED_MEDIA_TYPE", "PAYLOAD_TOO_LARGE", "INTERNAL"];
+export const commonFailures: readonly ErrorCode[] = [
+  "VALIDATION",
+  "MALFORMED_JSON",
+  "UNSUPPORTED_MEDIA_TYPE",
+  "PAYLOAD_TOO_LARGE",
+  "INTERNAL",
+];
 
 /** Answered by every authenticated operation whose session headers name no active session. */
 export const sessionFailures: readonly ErrorCode[] = ["UNAUTHENTICATED"];
@@ -27,7 +33,21 @@ export const operationFailures: Record<OperationName, readonly ErrorCode[]> = {
   bananaCreate: ["MODEL_UNKNOWN", "OPTION_UNSUPPORTED", "PROVIDER_NOT_CONFIGURED", "INSUFFICIENT_POINTS", "INVALID_DEVICE"],
   queryResult: ["TASK_NOT_FOUND", "INVALID_DEVICE"],
   listTasks: ["TASK_NOT_FOUND", "INVALID_DEVICE"],
-  jimengVideoCreate: ["MODEL_UNKNOWN", "OPTION_UNSUPPORTED", "UPLOAD_INVALID", "PROVIDER_NOT_CONFIGURED", "INSUFFICIENT_POINTS", "INVALID_DEVICE"],
-  jimengImageCreate: ["MODEL_UNKNOWN", "OPTION_UNSUPPORTED", "UPLOAD_INVALID", "PROVIDER_NOT_CONFIGURED", "INSUFFICIENT_POINTS", "INVALID_DEVICE"],
+  jimengVideoCreate: [
+    "MODEL_UNKNOWN",
+    "OPTION_UNSUPPORTED",
+    "UPLOAD_INVALID",
+    "PROVIDER_NOT_CONFIGURED",
+    "INSUFFICIENT_POINTS",
+    "INVALID_DEVICE",
+  ],
+  jimengImageCreate: [
+    "MODEL_UNKNOWN",
+    "OPTION_UNSUPPORTED",
+    "UPLOAD_INVALID",
+    "PROVIDER_NOT_CONFIGURED",
+    "INSUFFICIENT_POINTS",
+    "INVALID_DEVICE",
+  ],
   catChat: ["PROVIDER_NOT_CONFIGURED", "INSUFFICIENT_POINTS", "CHAT_FAILED", "INVALID_DEVICE"],
 };

@@ -22,7 +22,10 @@ function section(op: NamedOperation, served: boolean): string {
   if (op.authenticated) headers.push(`\`${authHeaders.email}\` and \`${authHeaders.deviceId}\` naming the caller's active session`);
   if (headers.length === 0) headers.push("none");
   const answers = fieldTables(toSchema(op.output, "output"));
-  const answerText = answers.length === 1 ? markdownTable(answers[0] ?? []) : answers.map((rows, i) => `One of (${i + 1}):\n\n${markdownTable(rows)}`).join("\n\n");
+  const answerText =
+    answers.length === 1
+      ? markdownTable(answers[0] ?? [])
+      : answers.map((rows, i) => `One of (${i + 1}):\n\n${markdownTable(rows)}`).join("\n\n");
   // The heartbeat answers `rejected` for a missing session rather than failing.
   const failures = [...(op.authenticated && op.name !== "heartbeat" ? sessionFailures : []), ...operationFailures[op.name]];
   return [
@@ -48,7 +51,10 @@ function section(op: NamedOperation, served: boolean): string {
 
 export function renderApiReference(servedPaths: Record<string, object>): string {
   const all = Object.values(operations) as NamedOperation[];
-  const status = all.map((op) => `| \`${op.name}\` | \`${op.method} ${op.path}\` | ${op.tag} | ${op.authenticated ? "yes" : "no"} | ${isServed(op, servedPaths) ? "served" : "not yet"} |`);
+  const status = all.map(
+    (op) =>
+      `| \`${op.name}\` | \`${op.method} ${op.path}\` | ${op.tag} | ${op.authenticated ? "yes" : "no"} | ${isServed(op, servedPaths) ? "served" : "not yet"} |`,
+  );
   const codeRows = Object.entries(errorMessages).map(([code, message]) => `| \`${code}\` | ${message} |`);
   return [
     "# API reference",

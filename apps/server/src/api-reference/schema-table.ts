@@ -43,7 +43,8 @@ function typeOf(schema: JsonSchema): string {
 
 function notesOf(schema: JsonSchema): string {
   const notes: string[] = [];
-  if (schema.minLength !== undefined || schema.maxLength !== undefined) notes.push(`length ${schema.minLength ?? 0}–${schema.maxLength ?? "∞"}`);
+  if (schema.minLength !== undefined || schema.maxLength !== undefined)
+    notes.push(`length ${schema.minLength ?? 0}–${schema.maxLength ?? "∞"}`);
   const min = schema.minimum !== undefined && Math.abs(schema.minimum) < safeLimit ? schema.minimum : undefined;
   const max = schema.maximum !== undefined && Math.abs(schema.maximum) < safeLimit ? schema.maximum : undefined;
   if (min !== undefined || max !== undefined) notes.push(`${min ?? "−∞"}–${max ?? "∞"}`);

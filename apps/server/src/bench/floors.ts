@@ -54,7 +54,10 @@ function trivialApp(dispatch: "adapter" | "rest"): express.Express {
     app.use(errorHandler);
     installFastRest(app, { dispatcher, front, bodyLimit: 1024 * 1024, errorHandler, moduleRouters: [] });
   } else {
-    const handle = createOpenApiNodeHttpHandler({ router: trivialRouter, createContext: ({ req, res }) => createContext(req as express.Request, res as express.Response) });
+    const handle = createOpenApiNodeHttpHandler({
+      router: trivialRouter,
+      createContext: ({ req, res }) => createContext(req as express.Request, res as express.Response),
+    });
     app.use((req, res, next) => void handle(req, res, next));
   }
   return app;

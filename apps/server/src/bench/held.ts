@@ -78,10 +78,21 @@ async function main(): Promise<void> {
   worker.postMessage({ start: { taskMs: taskSeconds * 1000 } });
   const simulatorUrl = await nextMessage<string>(worker, "simulatorUrl");
 
-  const config = loadConfig({ LOG_LEVEL: "silent", SORA_WAIT_SECONDS: "590", GRSAI_BASE_URL: simulatorUrl, GRSAI_API_KEY: "bench" }, undefined);
+  const config = loadConfig(
+    { LOG_LEVEL: "silent", SORA_WAIT_SECONDS: "590", GRSAI_BASE_URL: simulatorUrl, GRSAI_API_KEY: "bench" },
+    undefined,
+  );
   const logger = createLogger("silent");
   const secret = randomBytes(32).toString("hex");
-  const core = { db, config, secret, logger, clock: systemClock, mailer: createOutboxMailer(path.join(workDir, "outbox"), logger), providers: resolveProviders(config) };
+  const core = {
+    db,
+    config,
+    secret,
+    logger,
+    clock: systemClock,
+    mailer: createOutboxMailer(path.join(workDir, "outbox"), logger),
+    providers: resolveProviders(config),
+  };
   const deps = { ...core, generation: createGeneration(core) };
 
   const users = Array.from({ length: held }, (_, i) => ({ email: `held${i}@example.com`, device: `held-device-${i}` }));
@@ -90,10 +101,15 @@ async function main(): Promise<void> {
     .values(users.map((u, i) => ({ email: u.email, nickname: `held${i}`, password_hash: "x" })))
     .returning(["id"])
     .execute();
-  await db.insertInto("sessions").values(inserted.map((u, i) => ({ user_id: u.id, device_hash: hashDeviceId(secret, users[i]?.device ?? "") }))).execute();
+  await db
+    .insertInto("sessions")
+    .values(inserted.map((u, i) => ({ user_id: u.id, device_hash: hashDeviceId(secret, users[i]?.device ?? "") })))
+    .execute();
   // Each user starts with 20 points, recorded as the ledger's first row.
   await sql`update users set points = 20`.execute(db);
-  await sql`insert into ledger (user_id, type, amount, balance_after, description) select id, 'adjust', 20, 20, 'bench' from users`.execute(db);
+  await sql`insert into ledger (user_id, type, amount, balance_after, description) select id, 'adjust', 20, 20, 'bench' from users`.execute(
+    db,
+  );
 
   const server: Server = createApp(deps).listen(0, "127.0.0.1");
   await new Promise<void>((resolve) => server.once("listening", resolve));
@@ -103,7 +119,10 @@ async function main(): Promise<void> {
   await fetch(`${baseUrl}/healthz`);
   const before = memory();
   console.log(`ocean1 held-request bench: ${held} sora requests held at once against the simulator (tasks take ${taskSeconds} s)`);
-  const done = nextMessage<{ ms: number; completed: number; withWhitespace: number; upstream: { submit: number; result: number } }>(worker, "done");
+  const done = nextMessage<{ ms: number; completed: number; withWhitespace: number; upstream: { submit: number; result: number } }>(
+    worker,
+    "done",
+  );
   worker.postMessage({ fire: { baseUrl, users } });
   const allHeldMs = await nextMessage<number>(worker, "allHeld");
   // On a loaded machine the first tasks may finish before the last request is held: wait at most half a task.
@@ -124,19 +143,39 @@ async function main(): Promise<void> {
   const result = await done;
 
   const { rows } = await sql<{ tasks: number; calls: number; completed: number }>`
-    select count(*)::int as tasks, sum(upstream_calls)::int as calls, count(*) filter (where status = 'completed')::int as completed from tasks`.execute(db);
+    select count(*)::int as tasks, sum(upstream_calls)::int as calls, count(*) filter (where status = 'completed')::int as completed from tasks`.execute(
+    db,
+  );
   const stats = rows[0] ?? { tasks: 0, calls: 0, completed: 0 };
 
   console.log(`all ${held} answers started (headers sent) after ${allHeldMs} ms; held at once: ${watchers}`);
-  console.log(`server heap used: ${mb(before.heapUsed)} before, ${mb(during.heapUsed)} while holding ${watchers} → ${((during.heapUsed - before.heapUsed) / watchers / 1024).toFixed(1)} KB per held request`);
+  console.log(
+    `server heap used: ${mb(before.heapUsed)} before, ${mb(during.heapUsed)} while holding ${watchers} → ${((during.heapUsed - before.heapUsed) / watchers / 1024).toFixed(1)} KB per held request`,
+  );
   console.log(`process RSS (server + worker with simulator and clients): ${mb(before.rss)} before, ${mb(during.rss)} while holding`);
-  console.log(`answers: ${result.completed}/${held} completed, ${result.withWhitespace} began with keep-alive whitespace, last after ${(result.ms / 1000).toFixed(1)} s`);
-  console.log(`upstream calls seen by the simulator: ${result.upstream.submit} submits + ${result.upstream.result} result polls = ${((result.upstream.submit + result.upstream.result) / held).toFixed(2)} per task`);
-  console.log(`upstream calls recorded on the tasks: ${(stats.calls / Math.max(1, stats.tasks)).toFixed(2)} per task (${stats.completed}/${stats.tasks} completed)`);
-  console.log(`CPU while holding ${watchers}: process (server + simulator + clients) ${idleCorePercent.toFixed(1)} % of one core, server event loop busy ${serverLoopPercent.toFixed(1)} % over ${idleWindowMs / 1000} s`);
+  console.log(
+    `answers: ${result.completed}/${held} completed, ${result.withWhitespace} began with keep-alive whitespace, last after ${(result.ms / 1000).toFixed(1)} s`,
+  );
+  console.log(
+    `upstream calls seen by the simulator: ${result.upstream.submit} submits + ${result.upstream.result} result polls = ${((result.upstream.submit + result.upstream.result) / held).toFixed(2)} per task`,
+  );
+  console.log(
+    `upstream calls recorded on the tasks: ${(stats.calls / Math.max(1, stats.tasks)).toFixed(2)} per task (${stats.completed}/${stats.tasks} completed)`,
+  );
+  console.log(
+    `CPU while holding ${watchers}: process (server + simulator + clients) ${idleCorePercent.toFixed(1)} % of one core, server event loop busy ${serverLoopPercent.toFixed(1)} % over ${idleWindowMs / 1000} s`,
+  );
   if (!gc) console.log("(run with node --expose-gc for heap figures after a collection)");
   // For pnpm bench, which runs this script as a child process and reads its figures.
-  const summary = { held, watchers, heapAddedMb: (during.heapUsed - before.heapUsed) / 1024 / 1024, rssAddedMb: (during.rss - before.rss) / 1024 / 1024, idleCorePercent, serverLoopPercent, completed: result.completed };
+  const summary = {
+    held,
+    watchers,
+    heapAddedMb: (during.heapUsed - before.heapUsed) / 1024 / 1024,
+    rssAddedMb: (during.rss - before.rss) / 1024 / 1024,
+    idleCorePercent,
+    serverLoopPercent,
+    completed: result.completed,
+  };
   console.log(`HELD_SUMMARY ${JSON.stringify(summary)}`);
 
   worker.postMessage({ stop: true });

@@ -90,7 +90,11 @@ async function main(): Promise<void> {
   const hashMs = await argon2VerifyMs();
 
   console.log(`ocean1 bench ${new Date().toISOString()}: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, node ${process.version}`);
-  console.log(`load average at start ${loadavg().map((n) => n.toFixed(2)).join(" ")}; ${connections} keep-alive connections, ${seconds} s per scenario`);
+  console.log(
+    `load average at start ${loadavg()
+      .map((n) => n.toFixed(2))
+      .join(" ")}; ${connections} keep-alive connections, ${seconds} s per scenario`,
+  );
   console.log(`autocannon in a separate process; every server in its own process; ${users} users with sessions\n`);
 
   const rows: Row[] = [];
@@ -119,7 +123,11 @@ async function main(): Promise<void> {
   for (const floor of floors.filter((f) => wanted(f.name))) {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const server = await startServer([path.join(dist, "bench/floors.js"), floor.kind, String(port)], url, path.join(workDir, `${floor.kind}.log`));
+    const server = await startServer(
+      [path.join(dist, "bench/floors.js"), floor.kind, String(port)],
+      url,
+      path.join(workDir, `${floor.kind}.log`),
+    );
     current = server;
     const spec = { url, method: "POST" as const, path: floor.path, headers: json, body: JSON.stringify({ email: "a@example.com" }) };
     await warm(spec);
@@ -139,23 +147,48 @@ async function main(): Promise<void> {
     OCEAN1_DATA_DIR: path.join(workDir, "data"),
     LOG_LEVEL: "info",
   };
-  const args = [...(env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(env.BENCH_PROFILE)}`] : []), serverMain ?? path.join(dist, "main.js")];
+  const args = [
+    ...(env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(env.BENCH_PROFILE)}`] : []),
+    serverMain ?? path.join(dist, "main.js"),
+  ];
   const server: ServerProcess = await startServer(args, `${url}/healthz`, path.join(workDir, "server.log"), serverEnv);
   current = server;
   const authHeaders = { ...json, "x-user-email": benchUser.email("{i}"), "x-device-id": benchUser.device("{i}") };
-  const heartbeat = { url, method: "POST" as const, path: "/api/user/heartbeat", headers: authHeaders, body: `{"email":"${benchUser.email("{i}")}"}`, users };
+  const heartbeat = {
+    url,
+    method: "POST" as const,
+    path: "/api/user/heartbeat",
+    headers: authHeaders,
+    body: `{"email":"${benchUser.email("{i}")}"}`,
+    users,
+  };
   if (wanted("heartbeat")) await warm(heartbeat);
   await measure("Ocean1 heartbeat (session read)", heartbeat, ["200 ok"]);
   const history = { url, method: "GET" as const, path: "/api/user/history?limit=20", headers: authHeaders, users };
   if (wanted("history")) await warm(history);
   await measure("Ocean1 history (20 rows)", history, ["200 success"]);
   const loginBody = `{"email":"${benchUser.email("{i}")}","password":"${benchPassword}","device_id":"${benchUser.device("{i}")}"}`;
-  await measure("Ocean1 login (argon2 verify)", { url, method: "POST", path: "/api/auth/login", headers: json, body: loginBody, users, connections: 8 }, ["200 success"]);
+  await measure(
+    "Ocean1 login (argon2 verify)",
+    { url, method: "POST", path: "/api/auth/login", headers: json, body: loginBody, users, connections: 8 },
+    ["200 success"],
+  );
   // Each card is sent by two users at once: one wins, the other is told CARD_USED.
   const redeemBody = `{"email":"${benchUser.email("{i}")}","card_key":"{k}"}`;
   const redeem = await measure(
     "Ocean1 redeem, 2 users per card",
-    { url, method: "POST", path: "/api/pay/redeem", headers: authHeaders, body: redeemBody, users, keys: cardKeys, keysRepeat: 2, amount: cards * 2, seconds: 60 },
+    {
+      url,
+      method: "POST",
+      path: "/api/pay/redeem",
+      headers: authHeaders,
+      body: redeemBody,
+      users,
+      keys: cardKeys,
+      keysRepeat: 2,
+      amount: cards * 2,
+      seconds: 60,
+    },
     ["200 success", "200 failed:CARD_USED"],
   );
   await server.stop();
@@ -166,14 +199,20 @@ async function main(): Promise<void> {
   const find = (prefix: string) => rows.find((row) => row.name.startsWith(prefix))?.result;
   const heartbeatResult = find("Ocean1 heartbeat");
   if (bare && heartbeatResult) {
-    console.log(`heartbeat ${(heartbeatResult.perSecond / bare.perSecond).toFixed(2)} × bare (target ≥ 0.30), p99 ${(heartbeatResult.p99 / Math.max(1, bare.p99)).toFixed(1)} × bare's (target ≤ 4)`);
+    console.log(
+      `heartbeat ${(heartbeatResult.perSecond / bare.perSecond).toFixed(2)} × bare (target ≥ 0.30), p99 ${(heartbeatResult.p99 / Math.max(1, bare.p99)).toFixed(1)} × bare's (target ≤ 4)`,
+    );
   }
   const historyResult = find("Ocean1 history");
   if (bare && historyResult) console.log(`history ${(historyResult.perSecond / bare.perSecond).toFixed(2)} × bare (target ≥ 0.20)`);
-  console.log(`argon2id verify: ${hashMs.toFixed(1)} ms each (one core): login is bounded near ${(cpus().length * 1000 / hashMs).toFixed(0)}/s on ${cpus().length} cores`);
+  console.log(
+    `argon2id verify: ${hashMs.toFixed(1)} ms each (one core): login is bounded near ${((cpus().length * 1000) / hashMs).toFixed(0)}/s on ${cpus().length} cores`,
+  );
   const wins = redeem ? (redeem.outcomes["200 success"] ?? 0) : cards;
   const ledger = await checkLedger(db);
-  console.log(`redeem: ${wins} of ${cards} cards credited (each exactly once: ${wins === cards}); ledger check ${ledger.ok ? "ok" : "FAILED"}`);
+  console.log(
+    `redeem: ${wins} of ${cards} cards credited (each exactly once: ${wins === cards}); ledger check ${ledger.ok ? "ok" : "FAILED"}`,
+  );
   if (held) {
     const ok = held.heapAddedMb < 150 && held.serverLoopPercent < 10 && held.completed === held.held;
     console.log(
@@ -182,7 +221,11 @@ async function main(): Promise<void> {
         `${held.completed}/${held.held} completed${ok ? "" : "  ← MISSED"}`,
     );
   }
-  console.log(`load average at end ${loadavg().map((n) => n.toFixed(2)).join(" ")}; bench took ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  console.log(
+    `load average at end ${loadavg()
+      .map((n) => n.toFixed(2))
+      .join(" ")}; bench took ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  );
 
   await db.destroy();
   await cluster.stop();

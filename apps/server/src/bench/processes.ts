@@ -42,7 +42,10 @@ export async function startServer(args: string[], url: string, logFile: string, 
     },
     cpuSeconds: () => treeCpuSeconds(pid),
     rssMb() {
-      const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("VmRSS:")) ?? "";
+      const line =
+        readFileSync(`/proc/${pid}/status`, "utf8")
+          .split("\n")
+          .find((l) => l.startsWith("VmRSS:")) ?? "";
       return Number(/\d+/.exec(line)?.[0] ?? 0) / 1024;
     },
   };

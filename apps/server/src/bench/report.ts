@@ -33,7 +33,9 @@ export function table(rows: Row[], bare: LoadResult | undefined): string {
     const outcomes = Object.entries(result.outcomes)
       .map(([k, n]) => `${k} ×${n}`)
       .join(", ");
-    lines.push(`| ${row.name} | ${fixed(result.perSecond)} | ${ratio} | ${result.p50} | ${result.p99} | ${p99} | ${us(row.serverCpuUs)} | ${us(row.databaseCpuUs)} | ${errorsOf(row)} | ${outcomes} |`);
+    lines.push(
+      `| ${row.name} | ${fixed(result.perSecond)} | ${ratio} | ${result.p50} | ${result.p99} | ${p99} | ${us(row.serverCpuUs)} | ${us(row.databaseCpuUs)} | ${errorsOf(row)} | ${outcomes} |`,
+    );
   }
   return lines.join("\n");
 }

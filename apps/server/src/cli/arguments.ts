@@ -25,7 +25,8 @@ export function parseInteger(value: string, label: string, range: { min: number;
   const trimmed = value.trim();
   const parsed = /^[+-]?\d{1,16}$/.test(trimmed) ? Number(trimmed) : Number.NaN;
   if (!Number.isSafeInteger(parsed)) throw new UsageError(`${label} must be a whole number, got "${value}"`);
-  if (parsed < range.min || parsed > range.max) throw new UsageError(`${label} must be between ${range.min} and ${range.max}, got ${parsed}`);
+  if (parsed < range.min || parsed > range.max)
+    throw new UsageError(`${label} must be between ${range.min} and ${range.max}, got ${parsed}`);
   return parsed;
 }
 

@@ -34,7 +34,8 @@ describe("the operator CLI's help", () => {
     const run = ocean1("cards", "create", "--help");
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("Usage: pnpm ocean1 cards create --points N --count M");
-    for (const option of ["--points <value>", "--count <value>", "--expires <value>", "--batch <value>", "--json"]) expect(run.stdout).toContain(option);
+    for (const option of ["--points <value>", "--count <value>", "--expires <value>", "--batch <value>", "--json"])
+      expect(run.stdout).toContain(option);
   });
 
   it.each([

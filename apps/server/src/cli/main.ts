@@ -12,7 +12,9 @@ import { toJson, UsageError } from "./output.js";
 import { buildProgram, commandNamedIn, programName, type Invocation } from "./program.js";
 
 function usageOf(command: Command | undefined): string {
-  return command ? `usage: ${programName} ${command.usage}` : `usage: ${programName} <command> [options] [--json]   (${programName} --help lists the commands)`;
+  return command
+    ? `usage: ${programName} ${command.usage}`
+    : `usage: ${programName} <command> [options] [--json]   (${programName} --help lists the commands)`;
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -22,7 +22,10 @@ export function buildProgram(commands: Command[], onInvoke: (invocation: Invocat
     .option("--json", "print JSON")
     .exitOverride()
     .configureOutput({ outputError: () => undefined })
-    .addHelpText("after", `\nEvery command:\n${commands.map((command) => `  ${command.usage}`).join("\n")}\n\n${programName} <command> --help shows one command's options.`);
+    .addHelpText(
+      "after",
+      `\nEvery command:\n${commands.map((command) => `  ${command.usage}`).join("\n")}\n\n${programName} <command> --help shows one command's options.`,
+    );
 
   const groups = new Map<string, Commander>([["", program]]);
   const groupOf = (words: string[]): Commander => {
@@ -57,7 +60,12 @@ export function buildProgram(commands: Command[], onInvoke: (invocation: Invocat
     for (const [name, type] of Object.entries(command.options)) leaf.option(type === "string" ? `--${name} <value>` : `--${name}`);
     leaf.action((args: string[], _options: unknown, self: Commander) => {
       // Options keep their written names (`max-uses`), as the commands read them.
-      const options = Object.fromEntries(self.options.map((option) => [option.long?.slice(2) ?? "", self.getOptionValue(option.attributeName()) as string | boolean | undefined]));
+      const options = Object.fromEntries(
+        self.options.map((option) => [
+          option.long?.slice(2) ?? "",
+          self.getOptionValue(option.attributeName()) as string | boolean | undefined,
+        ]),
+      );
       onInvoke({ command, args, options });
     });
   }

@@ -90,7 +90,12 @@ function resilientPool(pool: pg.Pool): PostgresPool {
   };
 }
 
-export function createDatabase({ url, poolSize = 20, queryTimeoutMs = defaultQueryTimeoutMs, onConnectionError = () => {} }: DatabaseOptions): Db {
+export function createDatabase({
+  url,
+  poolSize = 20,
+  queryTimeoutMs = defaultQueryTimeoutMs,
+  onConnectionError = () => {},
+}: DatabaseOptions): Db {
   const limits =
     queryTimeoutMs > 0
       ? {
@@ -102,7 +107,14 @@ export function createDatabase({ url, poolSize = 20, queryTimeoutMs = defaultQue
           connectionTimeoutMillis: queryTimeoutMs,
         }
       : { connectionTimeoutMillis: 30_000 };
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, types, keepAlive: true, keepAliveInitialDelayMillis: 10_000, ...limits });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    types,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+    ...limits,
+  });
   pool.on("connect", (client) => client.on("error", onConnectionError));
   pool.on("error", () => {}); // already reported by the client's own listener above
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: resilientPool(pool) }) });

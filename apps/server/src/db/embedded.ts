@@ -67,7 +67,17 @@ async function runningClusterPort(databaseDir: string): Promise<number | undefin
  * vitest run exited 0), and on SIGTERM it stops the cluster before in-flight requests finish.
  * Whoever starts a cluster stops it (main.ts on SIGTERM, the test teardown), so those hooks go.
  */
-const hookedEvents = ["exit", "beforeExit", "SIGHUP", "SIGINT", "SIGTERM", "SIGBREAK", "message", "uncaughtException", "unhandledRejection"] as const;
+const hookedEvents = [
+  "exit",
+  "beforeExit",
+  "SIGHUP",
+  "SIGINT",
+  "SIGTERM",
+  "SIGBREAK",
+  "message",
+  "uncaughtException",
+  "unhandledRejection",
+] as const;
 
 async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
   const before = new Map(hookedEvents.map((event) => [event, new Set(process.listeners(event as "exit"))]));
@@ -80,7 +90,11 @@ async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
   return EmbeddedPostgres;
 }
 
-export async function startEmbeddedPostgres({ directory, persistent = true, onLog = () => {} }: EmbeddedOptions): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres({
+  directory,
+  persistent = true,
+  onLog = () => {},
+}: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const root = path.resolve(directory);
   await mkdir(root, { recursive: true });
   const databaseDir = path.join(root, "pgdata");

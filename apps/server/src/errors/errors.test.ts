@@ -28,13 +28,17 @@ describe("an answer that breaks its own output schema", () => {
     const user = await createTestUser(app.deps);
     // A ledger type the contract does not know: the stored data no longer fits the answer's schema.
     await sql`alter table ledger drop constraint if exists ledger_type_check`.execute(app.deps.db);
-    await sql`insert into ledger (user_id, type, amount, balance_after, description) values (${user.id}, 'bogus', 0, 0, 'x')`.execute(app.deps.db);
+    await sql`insert into ledger (user_id, type, amount, balance_after, description) values (${user.id}, 'bogus', 0, 0, 'x')`.execute(
+      app.deps.db,
+    );
 
     const rest = await fetch(`${app.url}/api/user/history`, { headers: { ...user.headers, "x-request-id": "schema-break-1" } });
     expect(rest.status).toBe(200);
     expect(await rest.json()).toEqual({ status: "failed", code: "INTERNAL", msg: generic });
 
-    const trpc = await fetch(`${app.url}/trpc/getHistory?input=${encodeURIComponent("{}")}`, { headers: { ...user.headers, "x-request-id": "schema-break-2" } });
+    const trpc = await fetch(`${app.url}/trpc/getHistory?input=${encodeURIComponent("{}")}`, {
+      headers: { ...user.headers, "x-request-id": "schema-break-2" },
+    });
     expect(trpc.status).toBe(500);
     const body = (await trpc.json()) as TRPCErrorBody;
     expect(body.error.message).toBe(generic);
@@ -111,11 +115,19 @@ describe('a device id of "server" (a page rendered on the server)', () => {
 
   it("answers INVALID_DEVICE for login, login_verify, register's header and an authenticated call", async () => {
     const user = await createTestUser(app.deps);
-    expect(await app.post("/api/auth/login", { email: user.email, password: "whatever-password", device_id: "server" })).toEqual(invalidDevice);
-    expect(await app.post("/api/auth/login", { email: user.email, password: "whatever-password", device_id: "short" })).toEqual(invalidDevice);
+    expect(await app.post("/api/auth/login", { email: user.email, password: "whatever-password", device_id: "server" })).toEqual(
+      invalidDevice,
+    );
+    expect(await app.post("/api/auth/login", { email: user.email, password: "whatever-password", device_id: "short" })).toEqual(
+      invalidDevice,
+    );
     expect(await app.post("/api/auth/login_verify", { email: user.email, code: "123456", device_id: "server" })).toEqual(invalidDevice);
     expect(
-      await app.post("/api/auth/register", { email: "ssr@example.com", password: "long enough", nickname: "Ann", verify_code: "123456" }, { "x-device-id": "server" }),
+      await app.post(
+        "/api/auth/register",
+        { email: "ssr@example.com", password: "long enough", nickname: "Ann", verify_code: "123456" },
+        { "x-device-id": "server" },
+      ),
     ).toEqual(invalidDevice);
     expect(await app.get("/api/user/history", { ...user.headers, "x-device-id": "server" })).toEqual(invalidDevice);
   });

@@ -27,7 +27,9 @@ interface RouterLayer {
 /** Whether a module's router would see this request (any middleware layer, or a route of this method). */
 function claimedByModule(routers: express.Router[], route: RestRoute): boolean {
   return routers.some((router) =>
-    (router.stack as unknown as RouterLayer[]).some((layer) => layer.match(route.path) && (!layer.route || layer.route._handlesMethod(route.method))),
+    (router.stack as unknown as RouterLayer[]).some(
+      (layer) => layer.match(route.path) && (!layer.route || layer.route._handlesMethod(route.method)),
+    ),
   );
 }
 

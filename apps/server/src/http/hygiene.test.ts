@@ -59,7 +59,11 @@ describe("HTTP hygiene", () => {
       error: {
         message: errorMessages.MALFORMED_JSON,
         code: -32700,
-        data: { code: "PARSE_ERROR", httpStatus: 400, failure: { status: "failed", code: "MALFORMED_JSON", msg: errorMessages.MALFORMED_JSON } },
+        data: {
+          code: "PARSE_ERROR",
+          httpStatus: 400,
+          failure: { status: "failed", code: "MALFORMED_JSON", msg: errorMessages.MALFORMED_JSON },
+        },
       },
     };
     expect(await app.post("/trpc/sendCode", nested(5_000))).toEqual({ status: 400, body: malformed });
@@ -69,14 +73,17 @@ describe("HTTP hygiene", () => {
     expect(deepQuery).toEqual({ status: 400, body: malformed });
     const large = await app.post("/trpc/sendCode", { email: "a@example.com", padding: "x".repeat(1_100_000) });
     expect(large.status).toBe(413);
-    expect(large.body).toMatchObject({ error: { data: { code: "PAYLOAD_TOO_LARGE", httpStatus: 413, failure: { code: "PAYLOAD_TOO_LARGE" } } } });
+    expect(large.body).toMatchObject({
+      error: { data: { code: "PAYLOAD_TOO_LARGE", httpStatus: 413, failure: { code: "PAYLOAD_TOO_LARGE" } } },
+    });
   });
 
   it("refuses a tRPC batch over 20 calls with a clear failure, and runs one of 20", async () => {
     const user = await createTestUser(app.deps);
     // The inputs of 1,000 calls would not fit in a URL; the size is refused before any input is read.
     const batch = (n: number) => {
-      const input = n <= 20 ? `&input=${encodeURIComponent(JSON.stringify(Object.fromEntries(Array.from({ length: n }, (_, i) => [i, {}]))))}` : "";
+      const input =
+        n <= 20 ? `&input=${encodeURIComponent(JSON.stringify(Object.fromEntries(Array.from({ length: n }, (_, i) => [i, {}]))))}` : "";
       return fetch(`${app.url}/trpc/${Array.from({ length: n }, () => "getHistory").join(",")}?batch=1${input}`, { headers: user.headers });
     };
     const big = await batch(1_000);

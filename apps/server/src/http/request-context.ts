@@ -36,7 +36,9 @@ export function requestContext(logger: Logger) {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const path = req.originalUrl.split("?")[0] ?? "";
       const { outcome } = localsOf(res);
-      requestDuration.labels(operationOf(req.method, path), outcome ?? (res.statusCode === 200 ? "ok" : `http_${res.statusCode}`)).observe(ms / 1000);
+      requestDuration
+        .labels(operationOf(req.method, path), outcome ?? (res.statusCode === 200 ? "ok" : `http_${res.statusCode}`))
+        .observe(ms / 1000);
       // One synchronous log write per request costs more than a heartbeat's own work: the request
       // counts and latencies are on /metrics; a line at info is kept for what an operator reads.
       const level = res.statusCode >= 400 || ms >= slowRequestMs ? "info" : "debug";

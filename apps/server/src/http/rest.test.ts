@@ -99,29 +99,93 @@ describe("the REST dispatcher", () => {
   const auth = () => ({ ...json, ...user.headers });
   const probes = (): Array<[string, () => Probe]> => [
     ["a heartbeat", () => ({ method: "POST", path: "/api/user/heartbeat", headers: auth(), body: JSON.stringify({ email: user.email }) })],
-    ["a heartbeat of another device", () => ({ method: "POST", path: "/api/user/heartbeat", headers: { ...auth(), "x-device-id": "another-device" }, body: JSON.stringify({ email: user.email }) })],
-    ["a heartbeat with charset and upper-case path", () => ({ method: "POST", path: "/API/User/Heartbeat/", headers: { ...auth(), "content-type": "application/json; charset=utf-8" }, body: JSON.stringify({ email: user.email }) })],
-    ["a heartbeat through a dot segment", () => ({ method: "POST", path: "/api/user/../user/heartbeat", headers: auth(), body: JSON.stringify({ email: user.email }) })],
+    [
+      "a heartbeat of another device",
+      () => ({
+        method: "POST",
+        path: "/api/user/heartbeat",
+        headers: { ...auth(), "x-device-id": "another-device" },
+        body: JSON.stringify({ email: user.email }),
+      }),
+    ],
+    [
+      "a heartbeat with charset and upper-case path",
+      () => ({
+        method: "POST",
+        path: "/API/User/Heartbeat/",
+        headers: { ...auth(), "content-type": "application/json; charset=utf-8" },
+        body: JSON.stringify({ email: user.email }),
+      }),
+    ],
+    [
+      "a heartbeat through a dot segment",
+      () => ({ method: "POST", path: "/api/user/../user/heartbeat", headers: auth(), body: JSON.stringify({ email: user.email }) }),
+    ],
     ["the history", () => ({ method: "GET", path: "/api/user/history", headers: user.headers })],
-    ["the history with limit and before as query strings", () => ({ method: "GET", path: "/api/user/history?limit=1&before=999999", headers: user.headers })],
-    ["the history with a limit that is not a number", () => ({ method: "GET", path: "/api/user/history?limit=abc", headers: user.headers })],
-    ["the history with an empty and a repeated key", () => ({ method: "GET", path: "/api/user/history?limit=&before=3&before=4", headers: user.headers })],
+    [
+      "the history with limit and before as query strings",
+      () => ({ method: "GET", path: "/api/user/history?limit=1&before=999999", headers: user.headers }),
+    ],
+    [
+      "the history with a limit that is not a number",
+      () => ({ method: "GET", path: "/api/user/history?limit=abc", headers: user.headers }),
+    ],
+    [
+      "the history with an empty and a repeated key",
+      () => ({ method: "GET", path: "/api/user/history?limit=&before=3&before=4", headers: user.headers }),
+    ],
     ["the history without a session", () => ({ method: "GET", path: "/api/user/history" })],
-    ["the history with a device id of the server", () => ({ method: "GET", path: "/api/user/history", headers: { ...user.headers, "x-device-id": "server" } })],
-    ["a redeem of an unknown key", () => ({ method: "POST", path: "/api/pay/redeem", headers: auth(), body: JSON.stringify({ email: user.email, card_key: "NOPE-NOPE" }) })],
-    ["a login with a wrong field type", () => ({ method: "POST", path: "/api/auth/login", headers: json, body: JSON.stringify({ email: 7, password: "x" }) })],
+    [
+      "the history with a device id of the server",
+      () => ({ method: "GET", path: "/api/user/history", headers: { ...user.headers, "x-device-id": "server" } }),
+    ],
+    [
+      "a redeem of an unknown key",
+      () => ({
+        method: "POST",
+        path: "/api/pay/redeem",
+        headers: auth(),
+        body: JSON.stringify({ email: user.email, card_key: "NOPE-NOPE" }),
+      }),
+    ],
+    [
+      "a login with a wrong field type",
+      () => ({ method: "POST", path: "/api/auth/login", headers: json, body: JSON.stringify({ email: 7, password: "x" }) }),
+    ],
     ["a body that is an array", () => ({ method: "POST", path: "/api/auth/login", headers: json, body: "[1,2]" })],
     ["an empty JSON body", () => ({ method: "POST", path: "/api/user/heartbeat", headers: auth(), body: "" })],
     ["malformed JSON", () => ({ method: "POST", path: "/api/user/heartbeat", headers: auth(), body: "{nope" })],
-    ["JSON nested too deep", () => ({ method: "POST", path: "/api/user/heartbeat", headers: auth(), body: `${"[".repeat(40)}${"]".repeat(40)}` })],
-    ["a text/plain body", () => ({ method: "POST", path: "/api/user/heartbeat", headers: { ...user.headers, "content-type": "text/plain" }, body: "hello" })],
+    [
+      "JSON nested too deep",
+      () => ({ method: "POST", path: "/api/user/heartbeat", headers: auth(), body: `${"[".repeat(40)}${"]".repeat(40)}` }),
+    ],
+    [
+      "a text/plain body",
+      () => ({ method: "POST", path: "/api/user/heartbeat", headers: { ...user.headers, "content-type": "text/plain" }, body: "hello" }),
+    ],
     ["no content type", () => ({ method: "POST", path: "/api/user/heartbeat", headers: user.headers, body: "{}" })],
-    ["an application/jsonx body", () => ({ method: "POST", path: "/api/user/heartbeat", headers: { ...user.headers, "content-type": "application/jsonx" }, body: "{}" })],
+    [
+      "an application/jsonx body",
+      () => ({
+        method: "POST",
+        path: "/api/user/heartbeat",
+        headers: { ...user.headers, "content-type": "application/jsonx" },
+        body: "{}",
+      }),
+    ],
     ["GET on a POST operation", () => ({ method: "GET", path: "/api/user/heartbeat" })],
     ["HEAD on an operation", () => ({ method: "HEAD", path: "/api/user/history" })],
     ["an unknown /api path", () => ({ method: "POST", path: "/api/nope", headers: json, body: "{}" })],
     ["a percent-encoded path", () => ({ method: "POST", path: "/%61pi/user/heartbeat", headers: auth(), body: "{}" })],
-    ["a cross-origin call", () => ({ method: "POST", path: "/api/user/heartbeat", headers: { ...auth(), origin: "https://app.example.com" }, body: JSON.stringify({ email: user.email }) })],
+    [
+      "a cross-origin call",
+      () => ({
+        method: "POST",
+        path: "/api/user/heartbeat",
+        headers: { ...auth(), origin: "https://app.example.com" },
+        body: JSON.stringify({ email: user.email }),
+      }),
+    ],
   ];
 
   it.each(probes().map(([name], i) => [name, i] as const))("answers %s exactly as trpc-to-openapi's adapter did", async (_name, i) => {

@@ -37,7 +37,10 @@ function queryInput(req: Request, route: RestRoute): Record<string, unknown> {
 function inputOf(req: Request, route: RestRoute): unknown {
   const contentType = req.headers["content-type"];
   if (route.useBody && !contentType?.startsWith("application/json")) {
-    throw new TRPCError({ code: "UNSUPPORTED_MEDIA_TYPE", message: contentType ? `Unsupported content-type "${contentType}` : "Missing content-type header" });
+    throw new TRPCError({
+      code: "UNSUPPORTED_MEDIA_TYPE",
+      message: contentType ? `Unsupported content-type "${contentType}` : "Missing content-type header",
+    });
   }
   if (route.voidInput) return undefined;
   if (!route.useBody) return queryInput(req, route);
@@ -78,7 +81,8 @@ export function restDispatcher(router: AnyTRPCRouter, createContext: (req: Reque
         const procedure = caller[route.name] as Procedure;
         send(res, await procedure(input));
       } catch (cause) {
-        const error = cause instanceof TRPCError ? cause : new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "Internal server error", cause });
+        const error =
+          cause instanceof TRPCError ? cause : new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "Internal server error", cause });
         const failure = toFailure(error);
         logFailure(res, error, failure, route.name);
         send(res, failure);

@@ -26,7 +26,8 @@ describe("TRUST_PROXY", () => {
 
   it("with a hop count, counts the address the proxy saw, whatever the client put in X-Forwarded-For", async () => {
     const proxySaw = "203.0.113.50";
-    const sendCode = (spoofed: string) => app.post("/api/auth/send_code", { email: uniqueEmail() }, { "x-forwarded-for": `${spoofed}, ${proxySaw}` });
+    const sendCode = (spoofed: string) =>
+      app.post("/api/auth/send_code", { email: uniqueEmail() }, { "x-forwarded-for": `${spoofed}, ${proxySaw}` });
     for (let i = 0; i < codeMailsPerIpHour; i++) expect((await sendCode(`10.66.0.${i}`)).body.status).toBe("success");
     expect((await sendCode("10.66.1.1")).body).toMatchObject({ status: "failed", code: "RATE_LIMITED" });
   });

@@ -12,7 +12,9 @@ describe("ipLimitKey", () => {
   });
 
   it("counts every address of one IPv6 /64 under one key, whatever its spelling", () => {
-    const keys = ["2001:db8:1:2::1", "2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:0DB8:0001:0002:0:0:0:9", "2001:db8:1:2::9%eth0"].map(ipLimitKey);
+    const keys = ["2001:db8:1:2::1", "2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:0DB8:0001:0002:0:0:0:9", "2001:db8:1:2::9%eth0"].map(
+      ipLimitKey,
+    );
     expect(new Set(keys)).toEqual(new Set(["2001:db8:1:2::/64"]));
   });
 

@@ -31,5 +31,8 @@ export function ipLimitKey(ip: string): string {
     const [high = 0, low = 0] = hextets.slice(6);
     return [high >> 8, high & 255, low >> 8, low & 255].join(".");
   }
-  return `${hextets.slice(0, 4).map((h) => h.toString(16)).join(":")}::/64`;
+  return `${hextets
+    .slice(0, 4)
+    .map((h) => h.toString(16))
+    .join(":")}::/64`;
 }

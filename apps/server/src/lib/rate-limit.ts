@@ -61,7 +61,12 @@ export async function tryConsume(db: Kysely<Database>, limits: AnyLimit[], now: 
         const row = await trx
           .insertInto("rate_limits")
           .values({ key, hits: 1, expires_at: expiresAt })
-          .onConflict((oc) => oc.column("key").doUpdateSet({ hits: sql`rate_limits.hits + 1` }).where("rate_limits.hits", "<", limit.max))
+          .onConflict((oc) =>
+            oc
+              .column("key")
+              .doUpdateSet({ hits: sql`rate_limits.hits + 1` })
+              .where("rate_limits.hits", "<", limit.max),
+          )
           .returning("hits")
           .executeTakeFirst();
         if (!row || row.hits > limit.max) throw refused;
@@ -78,7 +83,15 @@ export async function tryConsume(db: Kysely<Database>, limits: AnyLimit[], now: 
 export async function isLimited(db: Kysely<Database>, limits: Limit[], now: Date): Promise<boolean> {
   const buckets = limits.map((limit) => ({ ...bucket(limit, now), max: limit.max }));
   if (buckets.length === 0) return false;
-  const rows = await db.selectFrom("rate_limits").select(["key", "hits"]).where("key", "in", buckets.map((b) => b.key)).execute();
+  const rows = await db
+    .selectFrom("rate_limits")
+    .select(["key", "hits"])
+    .where(
+      "key",
+      "in",
+      buckets.map((b) => b.key),
+    )
+    .execute();
   return rows.some((row) => row.hits >= (buckets.find((b) => b.key === row.key)?.max ?? Infinity));
 }
 

@@ -41,7 +41,10 @@ export function createOutboxMailer(outboxDir: string, logger: Logger): Mailer {
       const recipient = createHash("sha256").update(message.to).digest("hex").slice(0, 12);
       const file = path.join(outboxDir, `${stamp}-${++sequence}-${recipient}.txt`);
       await writeFile(file, `To: ${message.to}\nSubject: ${message.subject}\n\n${message.text}\n`);
-      logger.info({ mail: { to: message.to, subject: message.subject, file }, text: message.text }, "mail kept in the outbox (SMTP_URL unset)");
+      logger.info(
+        { mail: { to: message.to, subject: message.subject, file }, text: message.text },
+        "mail kept in the outbox (SMTP_URL unset)",
+      );
     },
     close: () => {},
   };

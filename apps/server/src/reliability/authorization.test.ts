@@ -21,12 +21,21 @@ let othersTask: string;
 let doc: OpenApiDocument;
 beforeAll(async () => {
   fake = await startFakeUpstream();
-  app = await startTestApp({ GRSAI_BASE_URL: fake.url, GRSAI_API_KEY: "k-0123456789", JIMENG_BASE_URL: fake.url, JIMENG_API_KEY: "k-0123456789", CHAT_BASE_URL: fake.url, CHAT_API_KEY: "k-0123456789" });
+  app = await startTestApp({
+    GRSAI_BASE_URL: fake.url,
+    GRSAI_API_KEY: "k-0123456789",
+    JIMENG_BASE_URL: fake.url,
+    JIMENG_API_KEY: "k-0123456789",
+    CHAT_BASE_URL: fake.url,
+    CHAT_API_KEY: "k-0123456789",
+  });
   me = await createTestUser(app.deps, { points: 1_000 });
   other = await createTestUser(app.deps, { points: 1_000 });
   // My old device: its session ended when a new one started elsewhere (one active session per user).
   const elsewhere = "device-elsewhere-0123456789";
-  await app.deps.db.transaction().execute((trx) => startSession(trx, me.id, hashDeviceId(app.deps.secret, elsewhere), app.deps.clock.now()));
+  await app.deps.db
+    .transaction()
+    .execute((trx) => startSession(trx, me.id, hashDeviceId(app.deps.secret, elsewhere), app.deps.clock.now()));
   kicked = me.headers;
   me = { ...me, deviceId: elsewhere, headers: { "x-user-email": me.email, "x-device-id": elsewhere } };
   othersTask = "task-of-the-other-user";
@@ -76,7 +85,8 @@ describe("every authenticated operation refuses a caller without the active sess
     for (const [label, headers] of callers()) {
       const rest = operation.method === "GET" ? await app.get(operation.path, headers) : await app.post(operation.path, input, headers);
       // heartbeat answers an unknown or ended session with `rejected` (the frontend then logs out), by contract.
-      const refused = name === "heartbeat" ? { status: "rejected" } : { status: "failed", code: "UNAUTHENTICATED", msg: expect.any(String) };
+      const refused =
+        name === "heartbeat" ? { status: "rejected" } : { status: "failed", code: "UNAUTHENTICATED", msg: expect.any(String) };
       expect(rest, `${label} REST`).toEqual({ status: 200, body: refused });
       const trpc =
         operation.method === "GET"

@@ -81,7 +81,12 @@ describe("PostgreSQL restarted under load", () => {
     // Every card is either redeemed with exactly its one credit, or untouched.
     const redeemedBefore = settled.filter((answer) => answer.body.status === "success").length;
     const rows = await app.deps.db.selectFrom("card_keys").select(["id", "redeemed_by"]).where("batch", "=", "restart").execute();
-    const credits = await app.deps.db.selectFrom("ledger").select("ref").where("type", "=", "recharge").where("user_id", "=", user.id).execute();
+    const credits = await app.deps.db
+      .selectFrom("ledger")
+      .select("ref")
+      .where("type", "=", "recharge")
+      .where("user_id", "=", user.id)
+      .execute();
     for (const row of rows) {
       expect(credits.filter((credit) => credit.ref === `card:${row.id}`)).toHaveLength(row.redeemed_by === null ? 0 : 1);
     }

@@ -17,7 +17,14 @@ let poor: TestUser;
 beforeAll(async () => {
   fake = await startFakeUpstream();
   // Providers configured (at a fake that is never reached), so no operation stops at NOT_CONFIGURED before validating.
-  app = await startTestApp({ GRSAI_BASE_URL: fake.url, GRSAI_API_KEY: "k-0123456789", JIMENG_BASE_URL: fake.url, JIMENG_API_KEY: "k-0123456789", CHAT_BASE_URL: fake.url, CHAT_API_KEY: "k-0123456789" });
+  app = await startTestApp({
+    GRSAI_BASE_URL: fake.url,
+    GRSAI_API_KEY: "k-0123456789",
+    JIMENG_BASE_URL: fake.url,
+    JIMENG_API_KEY: "k-0123456789",
+    CHAT_BASE_URL: fake.url,
+    CHAT_API_KEY: "k-0123456789",
+  });
   rich = await createTestUser(app.deps, { points: 1_000 });
   // The paying operations run as a user of 0 points: input that passes validation is refused INSUFFICIENT_POINTS
   // rather than run (a test below shows validation comes first), so the database stays unchanged.
@@ -28,7 +35,13 @@ afterAll(async () => {
   await fake?.close();
 });
 
-const paying = new Set(["/api/proxy/sora", "/api/proxy/banana", "/api/proxy/jimeng/create", "/api/proxy/jimeng/image", "/api/proxy/cat/chat"]);
+const paying = new Set([
+  "/api/proxy/sora",
+  "/api/proxy/banana",
+  "/api/proxy/jimeng/create",
+  "/api/proxy/jimeng/image",
+  "/api/proxy/cat/chat",
+]);
 
 async function snapshot() {
   const { rows } = await sql<Record<string, number>>`select
@@ -70,7 +83,13 @@ function attemptsOf(doc: OpenApiDocument): Attempt[] {
           for (const raw of [`${parameter.name}=1&${parameter.name}=2`, `${parameter.name}[a]=1`, `${parameter.name}[]=1`]) {
             // Finding (reported to the lead, REST dispatch): `?limit[a]=1` and `?limit[]=1` are answered success with the
             // parameter ignored, not VALIDATION. Harmless (nothing is read that should not be), so held only to "not INTERNAL".
-            attempts.push({ label: `${method} ${path} ?${raw}`, path, method, valid: raw.includes("["), send: () => fetch(`${app.url}${path}?${raw}`, { headers }) });
+            attempts.push({
+              label: `${method} ${path} ?${raw}`,
+              path,
+              method,
+              valid: raw.includes("["),
+              send: () => fetch(`${app.url}${path}?${raw}`, { headers }),
+            });
           }
         }
         continue;
@@ -79,15 +98,25 @@ function attemptsOf(doc: OpenApiDocument): Attempt[] {
       if (!schema) continue;
       const base = exampleOf(schema, doc) as Record<string, unknown>;
       if ("email" in base) base.email = user.email;
-      if (path === "/api/auth/login" || path === "/api/auth/register" || path === "/api/auth/reset_password") base.password = "a wrong password 123";
-      const post = (body: string, contentType = "application/json") => () => fetch(`${app.url}${path}`, { method: "POST", headers: { ...headers, "Content-Type": contentType }, body });
+      if (path === "/api/auth/login" || path === "/api/auth/register" || path === "/api/auth/reset_password")
+        base.password = "a wrong password 123";
+      const post =
+        (body: string, contentType = "application/json") =>
+        () =>
+          fetch(`${app.url}${path}`, { method: "POST", headers: { ...headers, "Content-Type": contentType }, body });
       for (const [field, fieldSchema] of Object.entries(schema.properties ?? {})) {
         const required = (schema.required ?? []).includes(field);
         const { [field]: _dropped, ...without } = base;
         if (required) attempts.push({ label: `${path} ${field} missing`, path, method, valid: false, send: post(JSON.stringify(without)) });
         for (const [label, value] of hostileValues()) {
           const valid = typeof value === "string" && isValidString(fieldSchema, value);
-          attempts.push({ label: `${path} ${field}=${label}`, path, method, valid, send: post(JSON.stringify({ ...base, [field]: value })) });
+          attempts.push({
+            label: `${path} ${field}=${label}`,
+            path,
+            method,
+            valid,
+            send: post(JSON.stringify({ ...base, [field]: value })),
+          });
         }
         // Numbers written as JSON text: 1e309 parses as Infinity, 2^53+1 loses its last digit in a double.
         for (const number of ["1e309", "9007199254740993", "-1e309"]) {
@@ -95,7 +124,8 @@ function attemptsOf(doc: OpenApiDocument): Attempt[] {
           attempts.push({ label: `${path} ${field}=${number}`, path, method, valid: false, send: post(body) });
         }
       }
-      for (const [label, body, contentType, valid] of hostileBodies(base)) attempts.push({ label: `${path} body ${label}`, path, method, valid, send: post(body, contentType) });
+      for (const [label, body, contentType, valid] of hostileBodies(base))
+        attempts.push({ label: `${path} body ${label}`, path, method, valid, send: post(body, contentType) });
     }
   }
   return attempts;
@@ -123,7 +153,8 @@ describe("hostile input for every operation of /openapi.json", () => {
             // not JSON: reported below
           }
           // 404/413 with the failure body; 431 (Node's header limit, before any route) for a 100 KB query string.
-          const refusedBeforeOperation = ((res.status === 404 || res.status === 413) && body.status === "failed") || (res.status === 431 && attempt.method === "get");
+          const refusedBeforeOperation =
+            ((res.status === 404 || res.status === 413) && body.status === "failed") || (res.status === 431 && attempt.method === "get");
           const answered = res.status === 200 && typeof body.status === "string";
           const cleanFailure = body.status === "failed" && typeof body.code === "string" && body.code !== "INTERNAL";
           const heartbeatRefusal = attempt.path === "/api/user/heartbeat" && body.status === "rejected";

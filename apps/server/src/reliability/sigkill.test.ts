@@ -25,7 +25,13 @@ beforeAll(async () => {
   // Upstream tasks run a minute (they are still running whatever the machine's load when the server stops), until
   // the test lets them finish by `finishUpstream()`.
   simulator = await startSimulator({ taskMs: 60_000 });
-  env = { DATABASE_URL: database.url, OCEAN1_SECRET: secret, OCEAN1_DATA_DIR: path.join(workDir, "data"), GRSAI_BASE_URL: simulator.url, GRSAI_API_KEY: grsaiKey };
+  env = {
+    DATABASE_URL: database.url,
+    OCEAN1_SECRET: secret,
+    OCEAN1_DATA_DIR: path.join(workDir, "data"),
+    GRSAI_BASE_URL: simulator.url,
+    GRSAI_API_KEY: grsaiKey,
+  };
 });
 /** The upstream finishes every task it runs now. */
 function finishUpstream(): void {
@@ -38,7 +44,9 @@ afterAll(async () => {
   await rm(workDir, { recursive: true, force: true });
 });
 
-const unfinished = async () => (await sql<{ n: number }>`select count(*)::int as n from tasks where status in ('pending', 'processing')`.execute(database.db)).rows[0]?.n;
+const unfinished = async () =>
+  (await sql<{ n: number }>`select count(*)::int as n from tasks where status in ('pending', 'processing')`.execute(database.db)).rows[0]
+    ?.n;
 
 describe("the built server killed with SIGKILL during generation", () => {
   it("finishes or refunds every task after a restart, and `ledger check` passes", async () => {
@@ -47,14 +55,32 @@ describe("the built server killed with SIGKILL during generation", () => {
     let server: ServerProcess = await startServerProcess(env, workDir);
     const held: Promise<unknown>[] = [];
     for (let i = 0; i < 6; i++) {
-      held.push(postJson(`${server.url}/api/proxy/sora`, { ...soraRequest, prompt: `${soraRequest.prompt} ${i}` }, user.headers).catch(() => "cut"));
-      held.push(postJson(`${server.url}/api/proxy/banana`, { ...bananaRequest, prompt: `${bananaRequest.prompt} ${i}` }, user.headers).catch(() => "cut"));
+      held.push(
+        postJson(`${server.url}/api/proxy/sora`, { ...soraRequest, prompt: `${soraRequest.prompt} ${i}` }, user.headers).catch(() => "cut"),
+      );
+      held.push(
+        postJson(`${server.url}/api/proxy/banana`, { ...bananaRequest, prompt: `${bananaRequest.prompt} ${i}` }, user.headers).catch(
+          () => "cut",
+        ),
+      );
     }
     // Two whose submit never answers: killed before they had an upstream id.
-    for (let i = 0; i < 2; i++) held.push(postJson(`${server.url}/api/proxy/sora`, { ...soraRequest, prompt: `[hang] ${i}` }, user.headers).catch(() => "cut"));
-    await expect.poll(async () => (await sql<{ n: number }>`select count(*)::int as n from tasks`.execute(database.db)).rows[0]?.n, { timeout: 10_000, interval: 50 }).toBe(14);
+    for (let i = 0; i < 2; i++)
+      held.push(postJson(`${server.url}/api/proxy/sora`, { ...soraRequest, prompt: `[hang] ${i}` }, user.headers).catch(() => "cut"));
+    await expect
+      .poll(async () => (await sql<{ n: number }>`select count(*)::int as n from tasks`.execute(database.db)).rows[0]?.n, {
+        timeout: 10_000,
+        interval: 50,
+      })
+      .toBe(14);
     // Killed once every other task is charged and submitted, while they still run upstream.
-    await expect.poll(async () => (await sql<{ n: number }>`select count(*)::int as n from tasks where upstream_id is not null`.execute(database.db)).rows[0]?.n, { timeout: 10_000, interval: 50 }).toBe(12);
+    await expect
+      .poll(
+        async () =>
+          (await sql<{ n: number }>`select count(*)::int as n from tasks where upstream_id is not null`.execute(database.db)).rows[0]?.n,
+        { timeout: 10_000, interval: 50 },
+      )
+      .toBe(12);
     server.child.kill("SIGKILL");
     expect(await server.exited).toBeNull();
     // Every held request was cut with the process: no answer reached the client.
@@ -69,7 +95,9 @@ describe("the built server killed with SIGKILL during generation", () => {
     try {
       // The dead instance's leases (30 s in production; 120 s, the submit grace, for a task that never got its
       // upstream id) are let lapse now instead of waited for: the built server's timings are not configurable.
-      await sql`update tasks set lease_until = now() - interval '1 second', next_poll_at = least(next_poll_at, now()) where status in ('pending', 'processing')`.execute(database.db);
+      await sql`update tasks set lease_until = now() - interval '1 second', next_poll_at = least(next_poll_at, now()) where status in ('pending', 'processing')`.execute(
+        database.db,
+      );
       await expect.poll(unfinished, { timeout: 15_000, interval: 100 }).toBe(0);
       const recoveredMs = Date.now() - restartedAt;
       const tasks = await database.db.selectFrom("tasks").select(["public_id", "status", "request", "cost"]).execute();
@@ -81,7 +109,9 @@ describe("the built server killed with SIGKILL during generation", () => {
       const ledger = await database.db.selectFrom("ledger").select(["type", "ref", "amount"]).where("user_id", "=", user.id).execute();
       for (const task of tasks) {
         expect(ledger.filter((row) => row.ref === `task:${task.public_id}` && row.type === "consume")).toHaveLength(1);
-        expect(ledger.filter((row) => row.ref === `task:${task.public_id}` && row.type === "refund")).toHaveLength(task.status === "failed" ? 1 : 0);
+        expect(ledger.filter((row) => row.ref === `task:${task.public_id}` && row.type === "refund")).toHaveLength(
+          task.status === "failed" ? 1 : 0,
+        );
       }
       expect(await pointsOf(deps, user.id)).toBe(10_000 - submitted.reduce((sum, task) => sum + task.cost, 0));
       const check = await runCli(["ledger", "check"], env, workDir);
@@ -97,12 +127,26 @@ describe("the built server killed with SIGKILL during generation", () => {
     const deps = { db: database.db, clock: systemClock, secret } as unknown as AppDeps;
     const user = await createTestUser(deps, { points: 10_000 });
     const mine = async (statuses: string[]) =>
-      (await sql<{ n: number }>`select count(*)::int as n from tasks where user_id = ${user.id} and status = any(${statuses}::text[])`.execute(database.db)).rows[0]?.n;
+      (
+        await sql<{
+          n: number;
+        }>`select count(*)::int as n from tasks where user_id = ${user.id} and status = any(${statuses}::text[])`.execute(database.db)
+      ).rows[0]?.n;
     const [first, second] = await Promise.all([startServerProcess(env, workDir), startServerProcess(env, workDir)]);
     try {
-      const held = Array.from({ length: 8 }, (_, i) => postJson(`${first.url}/api/proxy/sora`, { ...soraRequest, prompt: `two ${i}` }, user.headers).catch(() => "cut"));
+      const held = Array.from({ length: 8 }, (_, i) =>
+        postJson(`${first.url}/api/proxy/sora`, { ...soraRequest, prompt: `two ${i}` }, user.headers).catch(() => "cut"),
+      );
       await expect
-        .poll(async () => (await sql<{ n: number }>`select count(*)::int as n from tasks where user_id = ${user.id} and upstream_id is not null`.execute(database.db)).rows[0]?.n, { timeout: 10_000, interval: 50 })
+        .poll(
+          async () =>
+            (
+              await sql<{ n: number }>`select count(*)::int as n from tasks where user_id = ${user.id} and upstream_id is not null`.execute(
+                database.db,
+              )
+            ).rows[0]?.n,
+          { timeout: 10_000, interval: 50 },
+        )
         .toBe(8);
       first.child.kill("SIGKILL");
       await first.exited;
@@ -110,7 +154,9 @@ describe("the built server killed with SIGKILL during generation", () => {
       finishUpstream();
       const killedAt = Date.now();
       // The killed instance's leases lapse now instead of after 30 s.
-      await sql`update tasks set lease_until = now() - interval '1 second' where user_id = ${user.id} and status in ('pending', 'processing')`.execute(database.db);
+      await sql`update tasks set lease_until = now() - interval '1 second' where user_id = ${user.id} and status in ('pending', 'processing')`.execute(
+        database.db,
+      );
       await expect.poll(() => mine(["pending", "processing"]), { timeout: 15_000, interval: 100 }).toBe(0);
       expect(await mine(["completed"])).toBe(8);
       const check = await runCli(["ledger", "check"], env, workDir);

@@ -24,7 +24,13 @@ beforeAll(async () => {
   // Upstream tasks run a minute (they are still running whatever the machine's load when the server stops), until
   // the test lets them finish by `finishUpstream()`.
   simulator = await startSimulator({ taskMs: 60_000 });
-  env = { DATABASE_URL: database.url, OCEAN1_SECRET: secret, OCEAN1_DATA_DIR: path.join(workDir, "data"), GRSAI_BASE_URL: simulator.url, GRSAI_API_KEY: grsaiKey };
+  env = {
+    DATABASE_URL: database.url,
+    OCEAN1_SECRET: secret,
+    OCEAN1_DATA_DIR: path.join(workDir, "data"),
+    GRSAI_BASE_URL: simulator.url,
+    GRSAI_API_KEY: grsaiKey,
+  };
 });
 /** The upstream finishes every task it runs now. */
 function finishUpstream(): void {
@@ -42,8 +48,16 @@ describe("SIGTERM of the built server with held requests and tasks in flight", (
     const deps = { db: database.db, clock: systemClock, secret } as unknown as AppDeps;
     const user = await createTestUser(deps, { points: 1_000 });
     let server: ServerProcess = await startServerProcess(env, workDir);
-    const held = Array.from({ length: 5 }, (_, i) => postJson(`${server.url}/api/proxy/sora`, { ...soraRequest, prompt: `${soraRequest.prompt} ${i}` }, user.headers));
-    await expect.poll(async () => (await sql<{ n: number }>`select count(*)::int as n from tasks where upstream_id is not null`.execute(database.db)).rows[0]?.n, { timeout: 10_000, interval: 50 }).toBe(5);
+    const held = Array.from({ length: 5 }, (_, i) =>
+      postJson(`${server.url}/api/proxy/sora`, { ...soraRequest, prompt: `${soraRequest.prompt} ${i}` }, user.headers),
+    );
+    await expect
+      .poll(
+        async () =>
+          (await sql<{ n: number }>`select count(*)::int as n from tasks where upstream_id is not null`.execute(database.db)).rows[0]?.n,
+        { timeout: 10_000, interval: 50 },
+      )
+      .toBe(5);
     const stoppingAt = Date.now();
     server.child.kill("SIGTERM");
     const answers = await Promise.all(held);
@@ -65,7 +79,10 @@ describe("SIGTERM of the built server with held requests and tasks in flight", (
     try {
       for (const task of tasks) {
         await expect
-          .poll(async () => (await postJson(`${server.url}/api/proxy/v1/draw/result`, { id: task.public_id }, user.headers)).body.data?.status, { timeout: 15_000, interval: 200 })
+          .poll(
+            async () => (await postJson(`${server.url}/api/proxy/v1/draw/result`, { id: task.public_id }, user.headers)).body.data?.status,
+            { timeout: 15_000, interval: 200 },
+          )
           .toBe("completed");
       }
       const check = await runCli(["ledger", "check"], env, workDir);

@@ -52,7 +52,10 @@ describe("two instances on one database", () => {
   it("keeps the per-address code cooldown across instances: a second send_code on B right after A's is RATE_LIMITED", async () => {
     const email = uniqueEmail();
     expect((await a.post("/api/auth/send_code", { email }, { "x-forwarded-for": freshIp() })).body).toMatchObject({ status: "success" });
-    expect((await b.post("/api/auth/send_code", { email }, { "x-forwarded-for": freshIp() })).body).toMatchObject({ status: "failed", code: "RATE_LIMITED" });
+    expect((await b.post("/api/auth/send_code", { email }, { "x-forwarded-for": freshIp() })).body).toMatchObject({
+      status: "failed",
+      code: "RATE_LIMITED",
+    });
     expect(b.smtp.to(email)).toHaveLength(0);
   });
 
@@ -84,11 +87,14 @@ describe("two instances on one database", () => {
       return seen > 4 ? succeeded(id, `https://cdn.example.com/${id}.mp4`) : running(id, seen * 20);
     });
     const user = await createTestUser(a.deps, { points: 1_000 });
-    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? a : b).post("/api/proxy/sora", soraRequest, user.headers)));
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? a : b).post("/api/proxy/sora", soraRequest, user.headers)),
+    );
     for (const answer of answers) expect(answer.body).toMatchObject({ status: "success", data: { status: "completed" } });
     expect(submits).toBe(10);
     expect(overlaps).toBe(0);
-    for (const answer of answers) expect(await ledgerOfTask(a.deps, answer.body.data.id)).toEqual({ consume: [expect.any(Number)], refund: [] });
+    for (const answer of answers)
+      expect(await ledgerOfTask(a.deps, answer.body.data.id)).toEqual({ consume: [expect.any(Number)], refund: [] });
     expect((await checkLedger(a.deps.db)).offenders).toEqual([]);
   });
 });

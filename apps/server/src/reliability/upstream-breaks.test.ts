@@ -39,17 +39,35 @@ const resetAlways = () => reset;
 const accepted = (id: string): BrokenAnswer => ({ kind: "json", json: { code: 0, msg: "success", data: { id } } });
 const succeeded = (id: string): BrokenAnswer => ({
   kind: "json",
-  json: { code: 0, msg: "success", data: { id, results: [{ url: `https://cdn.example.com/${id}.png`, content: "" }], progress: 100, status: "succeeded", failure_reason: "", error: "" } },
+  json: {
+    code: 0,
+    msg: "success",
+    data: {
+      id,
+      results: [{ url: `https://cdn.example.com/${id}.png`, content: "" }],
+      progress: 100,
+      status: "succeeded",
+      failure_reason: "",
+      error: "",
+    },
+  },
 });
 
 describe("GrsAI answers broken in the middle", () => {
-  const cases: Array<[string, (seen: number) => BrokenAnswer, (seen: number) => BrokenAnswer, "completed" | "failed", string | undefined]> = [
-    // A connection failure is retried (DESIGN §6: 1 + submitRetryDelaysMs.length attempts), then the task fails as busy.
-    ["a reset mid-answer at every submit attempt", resetAlways, () => reset, "failed", upstreamMessages.busy],
-    ["a truncated JSON body at submit", () => truncated, () => reset, "failed", upstreamMessages.unreadable],
-    ["a reset mid-answer while polling, then success", () => accepted("g3"), (seen) => (seen < 3 ? reset : succeeded("g3")), "completed", undefined],
-    ["a truncated JSON body at every poll", () => accepted("g4"), () => truncated, "failed", upstreamMessages.unreadable],
-  ];
+  const cases: Array<[string, (seen: number) => BrokenAnswer, (seen: number) => BrokenAnswer, "completed" | "failed", string | undefined]> =
+    [
+      // A connection failure is retried (DESIGN §6: 1 + submitRetryDelaysMs.length attempts), then the task fails as busy.
+      ["a reset mid-answer at every submit attempt", resetAlways, () => reset, "failed", upstreamMessages.busy],
+      ["a truncated JSON body at submit", () => truncated, () => reset, "failed", upstreamMessages.unreadable],
+      [
+        "a reset mid-answer while polling, then success",
+        () => accepted("g3"),
+        (seen) => (seen < 3 ? reset : succeeded("g3")),
+        "completed",
+        undefined,
+      ],
+      ["a truncated JSON body at every poll", () => accepted("g4"), () => truncated, "failed", upstreamMessages.unreadable],
+    ];
   it.each(cases)("%s", async (_name, submit, poll, status, msg) => {
     upstream.counts.clear();
     upstream.on("/v1/draw/nano-banana", (seen) => submit(seen));
@@ -94,7 +112,13 @@ describe("cat chat answers broken in the middle", () => {
     const res = await app.post("/api/proxy/cat/chat", { messages: [{ role: "user", content: "喵" }] }, user.headers);
     expect(res).toEqual({ status: 200, body: { status: "failed", code: "CHAT_FAILED", msg: expect.any(String) } });
     expect(await pointsOf(app.deps, user.id)).toBe(10);
-    const rows = await app.deps.db.selectFrom("ledger").select(["type", "amount"]).where("user_id", "=", user.id).where("type", "!=", "register").orderBy("id").execute();
+    const rows = await app.deps.db
+      .selectFrom("ledger")
+      .select(["type", "amount"])
+      .where("user_id", "=", user.id)
+      .where("type", "!=", "register")
+      .orderBy("id")
+      .execute();
     expect(rows).toEqual([
       { type: "consume", amount: -3 },
       { type: "refund", amount: 3 },

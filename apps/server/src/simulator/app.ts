@@ -51,7 +51,9 @@ export interface RunningSimulator {
 export const defaultSimulatorOptions: SimulatorOptions = { taskMs: 4000 };
 
 /** Starts the simulator on `host:port` (port 0: a free one) and answers its URL. */
-export async function startSimulator(options: Partial<SimulatorOptions> & { port?: number; host?: string } = {}): Promise<RunningSimulator> {
+export async function startSimulator(
+  options: Partial<SimulatorOptions> & { port?: number; host?: string } = {},
+): Promise<RunningSimulator> {
   const state = new SimulatorState({ ...defaultSimulatorOptions, ...options });
   const server: Server = createSimulatorApp(state).listen(options.port ?? 0, options.host ?? "127.0.0.1");
   await new Promise<void>((resolve, reject) => {

@@ -11,7 +11,14 @@ function complete(content: string, headers: Record<string, string> = { Authoriza
   return fetch(`${upstream.url}/v1/chat/completions`, {
     method: "POST",
     headers: { "Content-Type": "application/json", ...headers },
-    body: JSON.stringify({ model: "cat-model", stream: false, messages: [{ role: "system", content: "persona" }, { role: "user", content }] }),
+    body: JSON.stringify({
+      model: "cat-model",
+      stream: false,
+      messages: [
+        { role: "system", content: "persona" },
+        { role: "user", content },
+      ],
+    }),
   });
 }
 

@@ -24,7 +24,12 @@ export function simulatedCatReply(lastUserMessage: string): string {
   const digest = createHash("sha256").update(lastUserMessage).digest();
   const chinese = /[\u3400-\u9fff]/.test(lastUserMessage);
   const templates = chinese ? chineseReplies : englishReplies;
-  const topic = lastUserMessage.replace(/\[[a-z0-9]+\]/gi, "").replace(/\s+/g, " ").trim().slice(0, 20) || (chinese ? "这个" : "that");
+  const topic =
+    lastUserMessage
+      .replace(/\[[a-z0-9]+\]/gi, "")
+      .replace(/\s+/g, " ")
+      .trim()
+      .slice(0, 20) || (chinese ? "这个" : "that");
   return templates[(digest[0] ?? 0) % templates.length]!(topic);
 }
 
@@ -35,7 +40,10 @@ function openAiError(res: Response, status: number, message: string, type: strin
 function lastUserContent(body: unknown): string | undefined {
   const messages = (body as { messages?: unknown } | undefined)?.messages;
   if (!Array.isArray(messages) || messages.length === 0) return undefined;
-  const users = messages.filter((m): m is { role: "user"; content: string } => (m as { role?: unknown }).role === "user" && typeof (m as { content?: unknown }).content === "string");
+  const users = messages.filter(
+    (m): m is { role: "user"; content: string } =>
+      (m as { role?: unknown }).role === "user" && typeof (m as { content?: unknown }).content === "string",
+  );
   return users.at(-1)?.content ?? "";
 }
 
@@ -66,10 +74,12 @@ export function chatSimulatorRoutes(options: ChatSimulatorOptions = {}): Router 
   const slowMs = options.slowMs ?? 30_000;
   const router = express.Router();
   router.post("/v1/chat/completions", express.json({ limit: "2mb" }), (req, res) => {
-    if (!/^Bearer \S+/.test(req.get("authorization") ?? "")) return openAiError(res, 401, "Missing bearer token", "invalid_request_error", "invalid_api_key");
+    if (!/^Bearer \S+/.test(req.get("authorization") ?? ""))
+      return openAiError(res, 401, "Missing bearer token", "invalid_request_error", "invalid_api_key");
     const body = req.body as { model?: unknown; stream?: unknown } | undefined;
     const last = lastUserContent(body);
-    if (typeof body?.model !== "string" || last === undefined) return openAiError(res, 400, "model and messages are required", "invalid_request_error", null);
+    if (typeof body?.model !== "string" || last === undefined)
+      return openAiError(res, 400, "model and messages are required", "invalid_request_error", null);
     if (body.stream === true) return openAiError(res, 400, "the simulator does not stream", "invalid_request_error", null);
     const model = body.model;
     const steer = (word: string) => last.toLowerCase().includes(`[${word}]`);

@@ -39,7 +39,8 @@ export function grsaiSimulatorRoutes(state: SimulatorState): Router {
     if (steering.hang) return; // never answers: the caller's timeout decides
     if (steering.garbage) return void res.status(200).type("text/html").send("<html>502 Bad Gateway</html>");
     if (steering.reject) return void res.json({ code: -1, msg: "insufficient credits", data: null });
-    if (typeof body.prompt !== "string" || typeof body.model !== "string") return void res.json({ code: -4, msg: "prompt and model are required", data: null });
+    if (typeof body.prompt !== "string" || typeof body.model !== "string")
+      return void res.json({ code: -4, msg: "prompt and model are required", data: null });
     const task = state.create(kind, body.prompt);
     if (body.webHook === "-1") return void res.json({ code: 0, msg: "success", data: { id: task.id } });
     streamProgress(task, req, res);

@@ -16,7 +16,10 @@ let simulator: RunningSimulator;
 let app: TestApp;
 beforeAll(async () => {
   simulator = await startSimulator({ taskMs: 400 });
-  app = await startTestApp({ GRSAI_BASE_URL: simulator.url, GRSAI_API_KEY: "sim-key", SORA_WAIT_SECONDS: "3", BANANA_WAIT_SECONDS: "3" }, { tuning: fastTuning });
+  app = await startTestApp(
+    { GRSAI_BASE_URL: simulator.url, GRSAI_API_KEY: "sim-key", SORA_WAIT_SECONDS: "3", BANANA_WAIT_SECONDS: "3" },
+    { tuning: fastTuning },
+  );
 });
 afterAll(async () => {
   await app.close();
@@ -53,7 +56,8 @@ describe("the simulator, through the app over real HTTP", () => {
   ])("steers %s to a failed task, refunded once", async (word, msg) => {
     const user = await createTestUser(app.deps, { points: 4 });
     const res = await app.post("/api/proxy/banana", { ...bananaRequest, prompt: `a cat ${word}` }, user.headers);
-    const code = msg === upstreamMessages.outputModeration || msg === upstreamMessages.inputModeration ? "CONTENT_MODERATED" : "UPSTREAM_FAILED";
+    const code =
+      msg === upstreamMessages.outputModeration || msg === upstreamMessages.inputModeration ? "CONTENT_MODERATED" : "UPSTREAM_FAILED";
     expect(res.body).toEqual({ status: "failed", msg, code, data: { id: expect.any(String), status: "failed" } });
     expect(await ledgerOfTask(app.deps, res.body.data.id)).toEqual({ consume: [-4], refund: [4] });
     expect(await pointsOf(app.deps, user.id)).toBe(4);
@@ -81,14 +85,23 @@ describe("the simulator, through the app over real HTTP", () => {
 
   it("speaks the streaming mode without webHook: `data:` lines until the task ends", async () => {
     const endpoint = { baseUrl: simulator.url, apiKey: "sim-key" };
-    const res = await postUpstream(endpoint, "/v1/draw/nano-banana", JSON.stringify({ model: "nano-banana", prompt: "p", aspectRatio: "1:1", imageSize: "1K" }), 5_000);
+    const res = await postUpstream(
+      endpoint,
+      "/v1/draw/nano-banana",
+      JSON.stringify({ model: "nano-banana", prompt: "p", aspectRatio: "1:1", imageSize: "1K" }),
+      5_000,
+    );
     expect(res.contentType).toMatch(/^text\/event-stream/);
     const outcome = await readGrsaiStream(res.body);
     expect(outcome).toEqual({ kind: "accepted", upstreamId: expect.stringMatching(/^sim-/) });
   });
 
   it("refuses a request without a Bearer key", async () => {
-    const res = await fetch(`${simulator.url}/v1/draw/result`, { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
+    const res = await fetch(`${simulator.url}/v1/draw/result`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: "{}",
+    });
     expect(res.status).toBe(401);
   });
 
@@ -100,7 +113,10 @@ describe("the simulator, through the app over real HTTP", () => {
 describe("the simulator's Jimeng protocol, through the app", () => {
   let jimengApp: TestApp;
   beforeAll(async () => {
-    jimengApp = await startTestApp({ JIMENG_BASE_URL: simulator.url, JIMENG_API_KEY: "sim-session" }, { tuning: { ...fastTuning, jimengTimeoutMs: 1_500 } });
+    jimengApp = await startTestApp(
+      { JIMENG_BASE_URL: simulator.url, JIMENG_API_KEY: "sim-session" },
+      { tuning: { ...fastTuning, jimengTimeoutMs: 1_500 } },
+    );
   });
   afterAll(() => jimengApp.close());
 
@@ -109,7 +125,9 @@ describe("the simulator's Jimeng protocol, through the app", () => {
     const form = new FormData();
     form.append("prompt", "水彩猫");
     form.append("image", new Blob([gradientPng(16, 16)], { type: "image/png" }), "ref.png");
-    const created = (await (await fetch(`${jimengApp.url}/api/proxy/jimeng/image`, { method: "POST", headers: user.headers, body: form })).json()) as { data: { id: string } };
+    const created = (await (
+      await fetch(`${jimengApp.url}/api/proxy/jimeng/image`, { method: "POST", headers: user.headers, body: form })
+    ).json()) as { data: { id: string } };
     const final = await pollUntilFinal(jimengApp, user.headers, created.data.id);
     expect(final).toMatchObject({ status: "completed", result_url: expect.stringMatching(/\.png$/) });
     const file = Buffer.from(await (await fetch(String(final.result_url))).arrayBuffer());
@@ -134,7 +152,12 @@ describe("the simulator's Jimeng protocol, through the app", () => {
   ])("steers %s to a failed task, refunded once", async (word, msg) => {
     const user = await createTestUser(jimengApp.deps, { points: 4 });
     const created = await jimengApp.post("/api/proxy/jimeng/image", { prompt: `猫 ${word}` }, user.headers);
-    expect(await pollUntilFinal(jimengApp, user.headers, created.body.data.id)).toEqual({ status: "failed", progress: 0, msg, code: msg === upstreamMessages.contentFiltered ? "CONTENT_MODERATED" : "UPSTREAM_FAILED" });
+    expect(await pollUntilFinal(jimengApp, user.headers, created.body.data.id)).toEqual({
+      status: "failed",
+      progress: 0,
+      msg,
+      code: msg === upstreamMessages.contentFiltered ? "CONTENT_MODERATED" : "UPSTREAM_FAILED",
+    });
     expect(await ledgerOfTask(jimengApp.deps, created.body.data.id)).toEqual({ consume: [-4], refund: [4] });
   });
 });
@@ -144,7 +167,10 @@ describe("a simulator restart in the middle of a task", () => {
     const log = captureLog("info");
     let first = await startSimulator({ taskMs: 300 });
     const port = Number(new URL(first.url).port);
-    const restartApp = await startTestApp({ GRSAI_BASE_URL: first.url, GRSAI_API_KEY: "sim-key", BANANA_WAIT_SECONDS: "1" }, { tuning: fastTuning, logger: log.logger });
+    const restartApp = await startTestApp(
+      { GRSAI_BASE_URL: first.url, GRSAI_API_KEY: "sim-key", BANANA_WAIT_SECONDS: "1" },
+      { tuning: fastTuning, logger: log.logger },
+    );
     try {
       const user = await createTestUser(restartApp.deps, { points: 4 });
       // [slow]: about 3 s, longer than the 1 s held answer.
@@ -153,7 +179,10 @@ describe("a simulator restart in the middle of a task", () => {
       await first.close();
       first = await startSimulator({ taskMs: 300, port });
       expect(first.state.tasks.size).toBe(0);
-      expect(await pollUntilFinal(restartApp, user.headers, res.body.data.id)).toMatchObject({ status: "completed", result_url: expect.stringMatching(/\.png$/) });
+      expect(await pollUntilFinal(restartApp, user.headers, res.body.data.id)).toMatchObject({
+        status: "completed",
+        result_url: expect.stringMatching(/\.png$/),
+      });
       expect(await ledgerOfTask(restartApp.deps, res.body.data.id)).toEqual({ consume: [-4], refund: [] });
       expect(log.lines().filter((line) => line.level === "error")).toEqual([]);
     } finally {

@@ -38,7 +38,14 @@ export function decodeId(id: string): SimulatedTask | undefined {
   const [, kind = "", created = "", duration = "", bits = ""] = match;
   const flags = parseInt(bits, 36);
   const steering = Object.fromEntries(steeringNames.map((name, index) => [name, (flags & (2 ** index)) !== 0])) as Steering;
-  return { id, kind: kind === "v" ? "video" : "image", createdAt: parseInt(created, 36), durationMs: parseInt(duration, 36), steering, busyAnswers: 0 };
+  return {
+    id,
+    kind: kind === "v" ? "video" : "image",
+    createdAt: parseInt(created, 36),
+    durationMs: parseInt(duration, 36),
+    steering,
+    busyAnswers: 0,
+  };
 }
 
 /** The simulator's memory: its tasks and the requests it received (for measuring calls per task). */
@@ -69,13 +76,22 @@ export class SimulatorState {
 export function progressOf(task: SimulatedTask, baseUrl: string) {
   const elapsed = Date.now() - task.createdAt;
   const { steering } = task;
-  const base = { id: task.id, results: [] as { url: string; content?: string }[], progress: 0, status: "running", failure_reason: "", error: "" };
+  const base = {
+    id: task.id,
+    results: [] as { url: string; content?: string }[],
+    progress: 0,
+    status: "running",
+    failure_reason: "",
+    error: "",
+  };
   if (steering.never || elapsed < task.durationMs) {
     const progress = Math.min(95, Math.floor((elapsed / task.durationMs) * 100));
     return { ...base, progress: steering.never ? Math.min(progress, 50) : progress };
   }
-  if (steering.moderation) return { ...base, progress: 100, status: "failed", failure_reason: "output_moderation", error: "output blocked by moderation" };
-  if (steering.inputModeration) return { ...base, progress: 100, status: "failed", failure_reason: "input_moderation", error: "input blocked by moderation" };
+  if (steering.moderation)
+    return { ...base, progress: 100, status: "failed", failure_reason: "output_moderation", error: "output blocked by moderation" };
+  if (steering.inputModeration)
+    return { ...base, progress: 100, status: "failed", failure_reason: "input_moderation", error: "input blocked by moderation" };
   if (steering.fail) return { ...base, progress: 100, status: "failed", failure_reason: "error", error: "simulated failure" };
   const url = `${baseUrl}/files/${task.id}.${task.kind === "video" ? "mp4" : "png"}`;
   return { ...base, progress: 100, status: "succeeded", results: [{ url, content: "simulated" }] };

@@ -69,7 +69,11 @@ export async function signUp(app: TestApp, overrides: Partial<TestAccount> & { i
 }
 
 export function logIn(app: TestApp, account: Pick<TestAccount, "email" | "password">, deviceId: string, ip = freshIp()) {
-  return app.post("/api/auth/login", { email: account.email, password: account.password, device_id: deviceId, version: "1.0.0" }, { "x-device-id": deviceId, "x-forwarded-for": ip });
+  return app.post(
+    "/api/auth/login",
+    { email: account.email, password: account.password, device_id: deviceId, version: "1.0.0" },
+    { "x-device-id": deviceId, "x-forwarded-for": ip },
+  );
 }
 
 /** login from an untrusted device → NEED_VERIFY → login_verify with the mailed code; answers login_verify's body. */
@@ -78,7 +82,11 @@ export async function logInOnNewDevice(app: TestApp, account: Pick<TestAccount, 
   const login = await logIn(app, account, deviceId);
   if (login.body.status !== "NEED_VERIFY") throw new Error(`expected NEED_VERIFY, got ${JSON.stringify(login.body)}`);
   const code = await app.smtp.latestCode(account.email, before);
-  const verified = await app.post("/api/auth/login_verify", { email: account.email, code, device_id: deviceId }, { "x-device-id": deviceId });
+  const verified = await app.post(
+    "/api/auth/login_verify",
+    { email: account.email, code, device_id: deviceId },
+    { "x-device-id": deviceId },
+  );
   app.clock.advance(codeMailCooldownMs);
   return verified.body;
 }

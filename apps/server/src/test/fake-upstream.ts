@@ -76,7 +76,9 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
 }
 
 /** The fields and files of a recorded multipart request, as the upstream would read them. */
-export async function parseRecordedMultipart(request: RecordedRequest): Promise<{ fields: Record<string, string>; files: Record<string, { bytes: Buffer; filename: string; mimeType: string }> }> {
+export async function parseRecordedMultipart(
+  request: RecordedRequest,
+): Promise<{ fields: Record<string, string>; files: Record<string, { bytes: Buffer; filename: string; mimeType: string }> }> {
   const { default: busboy } = await import("busboy");
   const { Readable } = await import("node:stream");
   return new Promise((resolve, reject) => {

@@ -27,9 +27,15 @@ export const bananaRequest = { model: "banana-v1", prompt: "A sunset over mounta
 
 /** GrsAI answers. */
 export const accepted = (id: string) => ({ json: { code: 0, msg: "success", data: { id } } });
-export const running = (id: string, progress: number) => ({ json: { code: 0, msg: "success", data: { id, results: [], progress, status: "running", failure_reason: "", error: "" } } });
+export const running = (id: string, progress: number) => ({
+  json: { code: 0, msg: "success", data: { id, results: [], progress, status: "running", failure_reason: "", error: "" } },
+});
 export const succeeded = (id: string, url: string) => ({
-  json: { code: 0, msg: "success", data: { id, results: [{ url, content: "" }], progress: 100, status: "succeeded", failure_reason: "", error: "" } },
+  json: {
+    code: 0,
+    msg: "success",
+    data: { id, results: [{ url, content: "" }], progress: 100, status: "succeeded", failure_reason: "", error: "" },
+  },
 });
 export const failedWith = (id: string, reason: string, error = "") => ({
   json: { code: 0, msg: "success", data: { id, results: [], progress: 100, status: "failed", failure_reason: reason, error } },

@@ -18,7 +18,13 @@ export interface JsonSchema {
 }
 
 export interface OpenApiDocument {
-  paths: Record<string, Record<string, { parameters?: Array<{ name: string; schema: JsonSchema }>; requestBody?: { content?: Record<string, { schema?: JsonSchema }> } }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      { parameters?: Array<{ name: string; schema: JsonSchema }>; requestBody?: { content?: Record<string, { schema?: JsonSchema }> } }
+    >
+  >;
   components?: { schemas?: Record<string, JsonSchema> };
 }
 

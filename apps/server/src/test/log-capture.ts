@@ -23,7 +23,11 @@ export function captureLog(level = "debug"): CapturedLog {
   });
   return {
     logger: createLogger(level, destination),
-    lines: () => text.split("\n").filter(Boolean).map((line) => JSON.parse(line) as LogLine),
+    lines: () =>
+      text
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as LogLine),
     text: () => text,
   };
 }

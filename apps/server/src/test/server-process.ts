@@ -51,7 +51,11 @@ export async function startServerProcess(env: Record<string, string>, cwd: strin
 }
 
 /** Runs the built CLI to its end. */
-export function runCli(args: string[], env: Record<string, string>, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runCli(
+  args: string[],
+  env: Record<string, string>,
+  cwd: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [cliPath, ...args], { cwd, env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "error", ...env } });
   let stdout = "";
   let stderr = "";

@@ -33,7 +33,12 @@ export async function startTestSmtp(): Promise<TestSmtp> {
       simpleParser(stream)
         .then((mail) => {
           for (const recipient of session.envelope.rcptTo) {
-            messages.push({ to: recipient.address, subject: mail.subject ?? "", text: mail.text ?? "", html: typeof mail.html === "string" ? mail.html : "" });
+            messages.push({
+              to: recipient.address,
+              subject: mail.subject ?? "",
+              text: mail.text ?? "",
+              html: typeof mail.html === "string" ? mail.html : "",
+            });
           }
           callback();
         })

@@ -24,7 +24,9 @@ export async function taskCount(deps: AppDeps): Promise<number> {
 
 /** Lets a task's lease and schedule lapse now, as if its grace period or lease had passed. */
 export async function expireLease(deps: AppDeps, publicId: string): Promise<void> {
-  await sql`update tasks set lease_until = now() - interval '1 second', next_poll_at = now() - interval '1 second' where public_id = ${publicId}`.execute(deps.db);
+  await sql`update tasks set lease_until = now() - interval '1 second', next_poll_at = now() - interval '1 second' where public_id = ${publicId}`.execute(
+    deps.db,
+  );
 }
 
 /** Makes a task look `seconds` older than it is (max-age and slow-polling rules). */
@@ -33,7 +35,12 @@ export async function ageTask(deps: AppDeps, publicId: string, seconds: number):
 }
 
 /** Polls `/api/proxy/v1/draw/result` as the frontend does until the task is final; answers its `data`. */
-export async function pollUntilFinal(app: TestApp, headers: Record<string, string>, id: string, timeoutMs = 10_000): Promise<Record<string, unknown>> {
+export async function pollUntilFinal(
+  app: TestApp,
+  headers: Record<string, string>,
+  id: string,
+  timeoutMs = 10_000,
+): Promise<Record<string, unknown>> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     const res = await app.post("/api/proxy/v1/draw/result", { id }, headers);

@@ -20,7 +20,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("invited_by_code_id", "integer", (col) => col.references("invite_codes.id").onDelete("set null"))
     .addColumn("last_reward_day", "date")
     .execute();
-  await db.schema.alterTable("users").addCheckConstraint("users_points_not_negative", sql`points >= 0`).execute();
+  await db.schema
+    .alterTable("users")
+    .addCheckConstraint("users_points_not_negative", sql`points >= 0`)
+    .execute();
 
   await db.schema
     .createTable("ledger")
@@ -63,11 +66,6 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable("card_keys").execute();
   await db.schema.dropTable("ledger").execute();
   await db.schema.alterTable("users").dropConstraint("users_points_not_negative").execute();
-  await db.schema
-    .alterTable("users")
-    .dropColumn("last_reward_day")
-    .dropColumn("invited_by_code_id")
-    .dropColumn("points")
-    .execute();
+  await db.schema.alterTable("users").dropColumn("last_reward_day").dropColumn("invited_by_code_id").dropColumn("points").execute();
   await db.schema.dropTable("invite_codes").execute();
 }

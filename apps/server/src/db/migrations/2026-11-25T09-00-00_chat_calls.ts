@@ -14,7 +14,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("created_at", "timestamptz", (col) => col.notNull().defaultTo(sql`now()`))
     .addColumn("finished_at", "timestamptz")
     .execute();
-  await db.schema.createIndex("chat_calls_pending_idx").on("chat_calls").column("created_at").where(sql.ref("status"), "=", "pending").execute();
+  await db.schema
+    .createIndex("chat_calls_pending_idx")
+    .on("chat_calls")
+    .column("created_at")
+    .where(sql.ref("status"), "=", "pending")
+    .execute();
   await db.schema.createIndex("chat_calls_finished_idx").on("chat_calls").column("finished_at").execute();
 }
 

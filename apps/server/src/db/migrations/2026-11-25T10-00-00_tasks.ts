@@ -12,7 +12,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("request", "jsonb", (col) => col.notNull())
     .addColumn("upstream_id", "text")
     .addColumn("status", "text", (col) => col.notNull().check(sql`status in ('pending', 'processing', 'completed', 'failed')`))
-    .addColumn("progress", "integer", (col) => col.notNull().defaultTo(0).check(sql`progress between 0 and 100`))
+    .addColumn("progress", "integer", (col) =>
+      col
+        .notNull()
+        .defaultTo(0)
+        .check(sql`progress between 0 and 100`),
+    )
     .addColumn("result_url", "text")
     .addColumn("result_at", "timestamptz")
     .addColumn("failure_message", "text")

@@ -7,9 +7,15 @@ import { sql, type Kysely } from "kysely";
  * later got a higher id with an earlier time.
  */
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable("ledger").alterColumn("created_at", (col) => col.setDefault(sql`clock_timestamp()`)).execute();
+  await db.schema
+    .alterTable("ledger")
+    .alterColumn("created_at", (col) => col.setDefault(sql`clock_timestamp()`))
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable("ledger").alterColumn("created_at", (col) => col.setDefault(sql`now()`)).execute();
+  await db.schema
+    .alterTable("ledger")
+    .alterColumn("created_at", (col) => col.setDefault(sql`now()`))
+    .execute();
 }

@@ -13,11 +13,18 @@ export interface SessionHeaders {
  * The user of the active session named by the two headers, or UNAUTHENTICATED. The one check of
  * every authenticated call: tRPC's protectedProcedure and the express routes of modules.
  */
-export async function authenticate(deps: Pick<AppDeps, "db" | "secret" | "config" | "clock">, headers: SessionHeaders): Promise<AuthenticatedUser> {
+export async function authenticate(
+  deps: Pick<AppDeps, "db" | "secret" | "config" | "clock">,
+  headers: SessionHeaders,
+): Promise<AuthenticatedUser> {
   const { email, deviceId } = headers;
   const user =
     email && isUsableDeviceId(deviceId)
-      ? await findActiveSession(deps.db, email, deviceId, { secret: deps.secret, idleDays: deps.config.sessionIdleDays, now: deps.clock.now() })
+      ? await findActiveSession(deps.db, email, deviceId, {
+          secret: deps.secret,
+          idleDays: deps.config.sessionIdleDays,
+          now: deps.clock.now(),
+        })
       : null;
   // The frontend under server rendering sends `"server"`: it must log in from the browser.
   if (deviceId !== undefined && !isUsableDeviceId(deviceId)) throw new AppError("INVALID_DEVICE");

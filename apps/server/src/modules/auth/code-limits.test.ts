@@ -20,7 +20,11 @@ function moveToNextPeriod(periodMs: number, offsetMs: number): void {
 async function registerNow(email: string, deviceId: string, password: string): Promise<void> {
   expect((await sendCode(email)).body.status).toBe("success");
   const code = await app.smtp.latestCode(email);
-  const res = await app.post("/api/auth/register", { email, password, nickname: "Billy", verify_code: code }, { "x-device-id": deviceId, "x-forwarded-for": freshIp() });
+  const res = await app.post(
+    "/api/auth/register",
+    { email, password, nickname: "Billy", verify_code: code },
+    { "x-device-id": deviceId, "x-forwarded-for": freshIp() },
+  );
   expect(res.body).toEqual({ status: "success", msg: "注册成功" });
 }
 
@@ -37,7 +41,10 @@ describe("code emails are limited per purpose", () => {
     const phone = newDeviceId();
     const before = app.smtp.to(account.email).length;
     expect((await logIn(app, account, phone)).body).toMatchObject({ status: "NEED_VERIFY" });
-    expect((await verifyWithLatestCode(account.email, phone, before)).body).toMatchObject({ status: "success", data: { email: account.email } });
+    expect((await verifyWithLatestCode(account.email, phone, before)).body).toMatchObject({
+      status: "success",
+      data: { email: account.email },
+    });
   });
 
   it("keeps the owner's new-device login working after a stranger used up the day's send_code emails", async () => {
@@ -69,9 +76,17 @@ describe("code emails are limited per purpose", () => {
     app.clock.advance(5_000);
     expect((await sendCode(account.email)).body.status).toBe("success");
     const generalCode = await app.smtp.latestCode(account.email, before + 1);
-    const verified = await app.post("/api/auth/login_verify", { email: account.email, code: loginCode, device_id: laptop }, { "x-device-id": laptop });
+    const verified = await app.post(
+      "/api/auth/login_verify",
+      { email: account.email, code: loginCode, device_id: laptop },
+      { "x-device-id": laptop },
+    );
     expect(verified.body).toMatchObject({ status: "success", data: { email: account.email } });
-    const reset = await app.post("/api/auth/reset_password", { email: account.email, password: "a new long password", verify_code: generalCode });
+    const reset = await app.post("/api/auth/reset_password", {
+      email: account.email,
+      password: "a new long password",
+      verify_code: generalCode,
+    });
     expect(reset.body.status).toBe("success");
   });
 
@@ -85,7 +100,11 @@ describe("code emails are limited per purpose", () => {
     app.clock.advance(30_000);
     expect((await logIn(app, account, laptop)).body).toEqual({ status: "NEED_VERIFY", msg: expect.any(String) });
     // Another device within the minute waits: one new login code per address a minute.
-    expect((await logIn(app, account, newDeviceId())).body).toMatchObject({ status: "failed", code: "RATE_LIMITED", msg: expect.stringContaining("30 秒") });
+    expect((await logIn(app, account, newDeviceId())).body).toMatchObject({
+      status: "failed",
+      code: "RATE_LIMITED",
+      msg: expect.stringContaining("30 秒"),
+    });
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(app.smtp.to(account.email)).toHaveLength(before + 1);
     expect((await verifyWithLatestCode(account.email, laptop, before)).body.status).toBe("success");
@@ -125,7 +144,12 @@ describe("code emails are limited per purpose", () => {
     expect(app.smtp.to(tagged("b"))).toHaveLength(0);
 
     const code = await app.smtp.latestCode(tagged("a"));
-    const res = await app.post("/api/auth/register", { email: tagged("a"), password: "long enough pw", nickname: "Billy", verify_code: code });
+    const res = await app.post("/api/auth/register", {
+      email: tagged("a"),
+      password: "long enough pw",
+      nickname: "Billy",
+      verify_code: code,
+    });
     expect(res.body.status).toBe("success");
     const stored = await app.deps.db.selectFrom("users").select("email").where("email", "like", `${name}%`).execute();
     expect(stored).toEqual([{ email: tagged("a") }]);

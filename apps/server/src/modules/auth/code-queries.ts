@@ -28,7 +28,11 @@ export async function insertCode(db: Kysely<Database>, code: NewCode): Promise<v
  * Only the newest code of an email and purpose counts (a stranger's send_code never supersedes
  * the owner's login code); locked so that concurrent uses of it take turns.
  */
-export async function lockNewestCode(trx: Transaction<Database>, email: string, purpose: CodePurpose): Promise<VerificationCode | undefined> {
+export async function lockNewestCode(
+  trx: Transaction<Database>,
+  email: string,
+  purpose: CodePurpose,
+): Promise<VerificationCode | undefined> {
   return newestCodeQuery(trx, email, purpose).forUpdate().executeTakeFirst();
 }
 
@@ -37,11 +41,21 @@ export async function findNewestCode(db: Kysely<Database>, email: string, purpos
 }
 
 function newestCodeQuery(db: Kysely<Database>, email: string, purpose: CodePurpose) {
-  return db.selectFrom("verification_codes").selectAll().where("email", "=", email).where("purpose", "=", purpose).orderBy("id", "desc").limit(1);
+  return db
+    .selectFrom("verification_codes")
+    .selectAll()
+    .where("email", "=", email)
+    .where("purpose", "=", purpose)
+    .orderBy("id", "desc")
+    .limit(1);
 }
 
 export async function countWrongTry(trx: Transaction<Database>, codeId: number): Promise<void> {
-  await trx.updateTable("verification_codes").set((eb) => ({ attempts: eb("attempts", "+", 1) })).where("id", "=", codeId).execute();
+  await trx
+    .updateTable("verification_codes")
+    .set((eb) => ({ attempts: eb("attempts", "+", 1) }))
+    .where("id", "=", codeId)
+    .execute();
 }
 
 export async function markConsumed(trx: Transaction<Database>, codeId: number, now: Date): Promise<void> {

@@ -1,5 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { accountTestEnv, codeMailCooldownMs, freshIp, heartbeat, logIn, newDeviceId, requestCode, signUp, uniqueEmail } from "../../test/accounts.js";
+import {
+  accountTestEnv,
+  codeMailCooldownMs,
+  freshIp,
+  heartbeat,
+  logIn,
+  newDeviceId,
+  requestCode,
+  signUp,
+  uniqueEmail,
+} from "../../test/accounts.js";
 import { startTestApp, type TestApp } from "../../test/app.js";
 
 let app: TestApp;
@@ -12,7 +22,8 @@ const password = "correct horse battery";
 const register = (email: string, verifyCode: string) =>
   app.post("/api/auth/register", { email, password, nickname: "Billy", verify_code: verifyCode }, { "x-forwarded-for": freshIp() });
 const otherThan = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, "0");
-const codeRows = (email: string) => app.deps.db.selectFrom("verification_codes").selectAll().where("email", "=", email).orderBy("id").execute();
+const codeRows = (email: string) =>
+  app.deps.db.selectFrom("verification_codes").selectAll().where("email", "=", email).orderBy("id").execute();
 
 /** login from a new device → NEED_VERIFY; answers the login code mailed for it. */
 async function loginCodeFor(account: { email: string; password: string }, deviceId: string): Promise<string> {
@@ -75,7 +86,8 @@ describe("verification codes", () => {
   it("lets exactly one of ten concurrent uses of one code succeed", async () => {
     const account = await signUp(app);
     const code = await requestCode(app, account.email);
-    const reset = (i: number) => app.post("/api/auth/reset_password", { email: account.email, password: `new password ${i}`, verify_code: code });
+    const reset = (i: number) =>
+      app.post("/api/auth/reset_password", { email: account.email, password: `new password ${i}`, verify_code: code });
     const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => reset(i)));
     expect(answers.filter((a) => a.body.status === "success")).toHaveLength(1);
     expect(answers.filter((a) => a.body.code === "CODE_INVALID")).toHaveLength(9);

@@ -30,12 +30,19 @@ export interface CodeCheck {
 
 type CodeFailure = "CODE_INVALID" | "CODE_EXPIRED" | "CODE_LOCKED";
 
-async function checkNewestCode(trx: Transaction<Database>, secret: string, check: CodeCheck): Promise<{ failure: CodeFailure } | { codeId: number }> {
+async function checkNewestCode(
+  trx: Transaction<Database>,
+  secret: string,
+  check: CodeCheck,
+): Promise<{ failure: CodeFailure } | { codeId: number }> {
   const row = await lockNewestCode(trx, check.email, check.purpose);
   // A code of another device is refused before its hash is compared: the answer must not tell
   // whether the digits were right.
   if (!row || row.consumed_at !== null) return { failure: "CODE_INVALID" };
-  if (check.purpose === "login" && !(row.device_hash !== null && check.deviceHash !== undefined && sameHash(row.device_hash, check.deviceHash))) {
+  if (
+    check.purpose === "login" &&
+    !(row.device_hash !== null && check.deviceHash !== undefined && sameHash(row.device_hash, check.deviceHash))
+  ) {
     return { failure: "CODE_INVALID" };
   }
   if (row.attempts >= maxWrongTries) return { failure: "CODE_LOCKED" };
@@ -52,7 +59,11 @@ async function checkNewestCode(trx: Transaction<Database>, secret: string, check
  * consumes the code only if the operation succeeds. A wrong try is committed before the failure
  * is thrown, so it counts even though nothing else is written.
  */
-export async function withVerifiedCode<T>(deps: Pick<AppDeps, "db" | "secret">, check: CodeCheck, operation: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+export async function withVerifiedCode<T>(
+  deps: Pick<AppDeps, "db" | "secret">,
+  check: CodeCheck,
+  operation: (trx: Transaction<Database>) => Promise<T>,
+): Promise<T> {
   const outcome = await deps.db.transaction().execute(async (trx): Promise<{ failure: CodeFailure } | { value: T }> => {
     const checked = await checkNewestCode(trx, deps.secret, check);
     if ("failure" in checked) return checked;

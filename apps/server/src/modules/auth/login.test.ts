@@ -12,7 +12,8 @@ afterAll(() => app.close());
 const wrongPassword = { status: "failed", code: "WRONG_PASSWORD", msg: "邮箱或密码错误" };
 /** A fresh 15-minute failure window, so that a test's failures all fall into one. */
 const startOfFailureWindow = () => app.clock.set(new Date(Math.ceil(app.clock.now().getTime() / 900_000) * 900_000 + 1_000));
-const disable = (email: string) => app.deps.db.updateTable("users").set({ disabled_at: app.clock.now() }).where("email", "=", email).execute();
+const disable = (email: string) =>
+  app.deps.db.updateTable("users").set({ disabled_at: app.clock.now() }).where("email", "=", email).execute();
 
 describe("login", () => {
   it("signs up, logs in on the registering device without a code, verifies a new device, and heartbeats; no answer carries a secret", async () => {
@@ -22,13 +23,20 @@ describe("login", () => {
     const [phone, laptop] = [newDeviceId(), newDeviceId()];
     answers.push((await app.post("/api/auth/send_code", { email }, { "x-device-id": phone })).body);
     const signUpCode = await app.smtp.latestCode(email);
-    const registered = await app.post("/api/auth/register", { email, password, nickname: "Billy", invite_code: "", verify_code: signUpCode }, { "x-device-id": phone });
+    const registered = await app.post(
+      "/api/auth/register",
+      { email, password, nickname: "Billy", invite_code: "", verify_code: signUpCode },
+      { "x-device-id": phone },
+    );
     answers.push(registered.body);
     expect(registered.body).toEqual({ status: "success", msg: "注册成功" });
 
     const first = await logIn(app, { email, password }, phone);
     answers.push(first.body);
-    expect(first.body).toEqual({ status: "success", data: { nickname: "Billy", email, points: 20, invite_code: expect.stringMatching(/^[A-Z0-9]{8}$/) } });
+    expect(first.body).toEqual({
+      status: "success",
+      data: { nickname: "Billy", email, points: 20, invite_code: expect.stringMatching(/^[A-Z0-9]{8}$/) },
+    });
     expect(app.smtp.to(email)).toHaveLength(1);
 
     app.clock.advance(codeMailCooldownMs);
@@ -62,7 +70,8 @@ describe("login", () => {
     const account = await signUp(app);
     const [stranger, newLaptop] = [newDeviceId(), newDeviceId()];
     startOfFailureWindow();
-    for (let i = 0; i < 10; i++) expect((await logIn(app, { email: account.email, password: `wrong ${i}` }, stranger)).body).toEqual(wrongPassword);
+    for (let i = 0; i < 10; i++)
+      expect((await logIn(app, { email: account.email, password: `wrong ${i}` }, stranger)).body).toEqual(wrongPassword);
     const throttled = await logIn(app, account, newLaptop);
     expect(throttled.body).toMatchObject({ status: "failed", code: "RATE_LIMITED", msg: expect.stringContaining("15 分钟") });
     app.clock.advance(15 * 60_000);
@@ -82,7 +91,9 @@ describe("login", () => {
   it("lets exactly 10 of 40 concurrent wrong passwords for one email be tried; the other 30 are RATE_LIMITED", async () => {
     const account = await signUp(app);
     startOfFailureWindow();
-    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => logIn(app, { email: account.email, password: `burst ${i}` }, newDeviceId())));
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => logIn(app, { email: account.email, password: `burst ${i}` }, newDeviceId())),
+    );
     const codes = answers.map((res) => res.body.code);
     expect(codes.filter((code) => code === "WRONG_PASSWORD")).toHaveLength(10);
     expect(codes.filter((code) => code === "RATE_LIMITED")).toHaveLength(30);
@@ -93,7 +104,8 @@ describe("login", () => {
     const stranger = newDeviceId();
     startOfFailureWindow();
     for (let i = 0; i < 12; i++) expect((await logIn(app, account, account.deviceId)).body.status).toBe("success");
-    for (let i = 0; i < 10; i++) expect((await logIn(app, { email: account.email, password: `wrong ${i}` }, stranger)).body).toEqual(wrongPassword);
+    for (let i = 0; i < 10; i++)
+      expect((await logIn(app, { email: account.email, password: `wrong ${i}` }, stranger)).body).toEqual(wrongPassword);
     expect((await logIn(app, account, stranger)).body.code).toBe("RATE_LIMITED");
   });
 
@@ -102,7 +114,9 @@ describe("login", () => {
     startOfFailureWindow();
     const ip = freshIp();
     for (let batch = 0; batch < loginFailuresPerIp / 20; batch++) {
-      const failures = await Promise.all(Array.from({ length: 20 }, () => logIn(app, { email: uniqueEmail(), password: "guess" }, newDeviceId(), ip)));
+      const failures = await Promise.all(
+        Array.from({ length: 20 }, () => logIn(app, { email: uniqueEmail(), password: "guess" }, newDeviceId(), ip)),
+      );
       expect(failures.every((res) => res.body.code === "WRONG_PASSWORD")).toBe(true);
     }
     expect((await logIn(app, account, account.deviceId, ip)).body.code).toBe("RATE_LIMITED");
@@ -125,7 +139,12 @@ describe("login", () => {
   it("refuses a device_id of 'server' or shorter than 8 characters with INVALID_DEVICE, asking for the browser", async () => {
     const account = await signUp(app);
     for (const deviceId of ["server", "1234567", ""]) {
-      const res = await app.post("/api/auth/login", { email: account.email, password: account.password, device_id: deviceId, version: "1.0.0" });
+      const res = await app.post("/api/auth/login", {
+        email: account.email,
+        password: account.password,
+        device_id: deviceId,
+        version: "1.0.0",
+      });
       expect(res).toEqual({ status: 200, body: { status: "failed", code: "INVALID_DEVICE", msg: expect.stringContaining("浏览器") } });
     }
   });
@@ -133,13 +152,21 @@ describe("login", () => {
   it("refuses a missing device_id with VALIDATION naming the field", async () => {
     const account = await signUp(app);
     const res = await app.post("/api/auth/login", { email: account.email, password: account.password, version: "1.0.0" });
-    expect(res).toEqual({ status: 200, body: { status: "failed", code: "VALIDATION", field: "device_id", msg: "缺少设备标识，请在浏览器中登录" } });
+    expect(res).toEqual({
+      status: 200,
+      body: { status: "failed", code: "VALIDATION", field: "device_id", msg: "缺少设备标识，请在浏览器中登录" },
+    });
   });
 
   it("accepts any version, or none, while MIN_CLIENT_VERSION is unset", async () => {
     const account = await signUp(app);
     for (const version of [undefined, "0.0.1", "garbage"]) {
-      const res = await app.post("/api/auth/login", { email: account.email, password: account.password, device_id: account.deviceId, version });
+      const res = await app.post("/api/auth/login", {
+        email: account.email,
+        password: account.password,
+        device_id: account.deviceId,
+        version,
+      });
       expect(res.body.status).toBe("success");
     }
   });

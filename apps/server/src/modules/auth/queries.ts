@@ -6,7 +6,11 @@ import { AppError } from "../../errors/app-error.js";
 export type AccountRow = Pick<User, "id" | "email" | "nickname" | "password_hash" | "disabled_at">;
 
 export async function findAccountByEmail(db: Kysely<Database>, email: string): Promise<AccountRow | undefined> {
-  return db.selectFrom("users").select(["id", "email", "nickname", "password_hash", "disabled_at"]).where("email", "=", email).executeTakeFirst();
+  return db
+    .selectFrom("users")
+    .select(["id", "email", "nickname", "password_hash", "disabled_at"])
+    .where("email", "=", email)
+    .executeTakeFirst();
 }
 
 function isUniqueViolation(error: unknown, constraint: string): boolean {

@@ -8,7 +8,11 @@ const password = "long enough password";
 function helpers(app: () => TestApp) {
   const register = async (inviteCode: string | undefined, email = uniqueEmail()) => {
     const verifyCode = await requestCode(app(), email);
-    const res = await app().post("/api/auth/register", { email, password, nickname: "Billy", invite_code: inviteCode, verify_code: verifyCode }, { "x-forwarded-for": freshIp() });
+    const res = await app().post(
+      "/api/auth/register",
+      { email, password, nickname: "Billy", invite_code: inviteCode, verify_code: verifyCode },
+      { "x-forwarded-for": freshIp() },
+    );
     return { email, verifyCode, body: res.body };
   };
   const createInvite = (options: OperatorInviteOptions = {}) => createOperatorInvite(app().deps.db, options, app().clock.now());
@@ -20,7 +24,12 @@ function helpers(app: () => TestApp) {
   };
   const ledgerOf = async (email: string) => {
     const owner = await user(email);
-    return app().deps.db.selectFrom("ledger").select(["type", "amount", "balance_after", "description", "ref"]).where("user_id", "=", owner!.id).orderBy("id").execute();
+    return app()
+      .deps.db.selectFrom("ledger")
+      .select(["type", "amount", "balance_after", "description", "ref"])
+      .where("user_id", "=", owner!.id)
+      .orderBy("id")
+      .execute();
   };
   return { register, createInvite, invite, user, personalCodeOf, ledgerOf };
 }
@@ -106,7 +115,11 @@ describe("INVITE_POLICY=optional (the default)", () => {
     const codes = await Promise.all(emails.map((email) => requestCode(app, email)));
     const answers = await Promise.all(
       emails.map((email, i) =>
-        app.post("/api/auth/register", { email, password, nickname: "Billy", invite_code: created.code, verify_code: codes[i] }, { "x-forwarded-for": freshIp() }),
+        app.post(
+          "/api/auth/register",
+          { email, password, nickname: "Billy", invite_code: created.code, verify_code: codes[i] },
+          { "x-forwarded-for": freshIp() },
+        ),
       ),
     );
     expect(answers.filter((a) => a.body.status === "success")).toHaveLength(3);
@@ -139,7 +152,11 @@ describe("INVITE_POLICY=required", () => {
     const operatorCode = await createInvite();
     const inviter = await register(operatorCode.code);
     expect(inviter.body.status).toBe("success");
-    const { code: personal } = await app.deps.db.selectFrom("invite_codes").select("code").where("owner_user_id", "=", (await user(inviter.email))!.id).executeTakeFirstOrThrow();
+    const { code: personal } = await app.deps.db
+      .selectFrom("invite_codes")
+      .select("code")
+      .where("owner_user_id", "=", (await user(inviter.email))!.id)
+      .executeTakeFirstOrThrow();
     expect((await register(personal)).body.status).toBe("success");
     expect(await ledgerOf(inviter.email)).toEqual([{ type: "register", amount: 0, balance_after: 0, description: "注册赠送", ref: null }]);
   });

@@ -29,7 +29,9 @@ describe("register", () => {
     expect(user).toMatchObject({ nickname: "小明", points: 5, invited_by_code_id: null, disabled_at: null });
     expect(user?.password_hash).toMatch(/^\$argon2id\$/);
     const ledger = await app.deps.db.selectFrom("ledger").selectAll().where("user_id", "=", user!.id).execute();
-    expect(ledger).toEqual([expect.objectContaining({ type: "register", amount: 5, balance_after: 5, description: "注册赠送", ref: null })]);
+    expect(ledger).toEqual([
+      expect.objectContaining({ type: "register", amount: 5, balance_after: 5, description: "注册赠送", ref: null }),
+    ]);
     const invite = await app.deps.db.selectFrom("invite_codes").selectAll().where("owner_user_id", "=", user!.id).executeTakeFirstOrThrow();
     expect(invite.code).toMatch(new RegExp(`^[${inviteAlphabet}]{8}$`));
     expect(invite).toMatchObject({ max_uses: null, expires_at: null, uses: 0 });
@@ -140,7 +142,11 @@ describe("register", () => {
     const code = await requestCode(app, email);
     for (const nickname of ["\u200B\u200B", "\u202Eevil\u202C", "a\u0085b", "bell\u0007", "line\u2028break"]) {
       const res = await register({ email, nickname, verify_code: code });
-      expect(res.body).toMatchObject({ status: "failed", code: "VALIDATION", msg: expect.stringContaining("昵称不能包含不可见字符或控制字符") });
+      expect(res.body).toMatchObject({
+        status: "failed",
+        code: "VALIDATION",
+        msg: expect.stringContaining("昵称不能包含不可见字符或控制字符"),
+      });
     }
     expect(await userByEmail(email)).toBeUndefined();
     expect((await register({ email, nickname: "  Cafe\u0301 ", verify_code: code })).body.status).toBe("success");

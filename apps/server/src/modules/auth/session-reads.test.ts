@@ -11,7 +11,8 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-const heartbeat = (user: TestUser, headers: Record<string, string> = user.headers) => app.post("/api/user/heartbeat", { email: user.email }, headers);
+const heartbeat = (user: TestUser, headers: Record<string, string> = user.headers) =>
+  app.post("/api/user/heartbeat", { email: user.email }, headers);
 
 describe("session lookups read together", () => {
   it("answer each of many concurrent callers for itself: the right user, a wrong device, an unknown email", async () => {
@@ -35,7 +36,9 @@ describe("session lookups read together", () => {
     const [user] = users;
     if (!user) throw new Error("no user");
     expect((await heartbeat(user)).body.status).toBe("ok");
-    await app.deps.db.transaction().execute((trx) => startSession(trx, user.id, hashDeviceId(app.deps.secret, "the-new-device-0001"), app.deps.clock.now()));
+    await app.deps.db
+      .transaction()
+      .execute((trx) => startSession(trx, user.id, hashDeviceId(app.deps.secret, "the-new-device-0001"), app.deps.clock.now()));
     expect((await heartbeat(user)).body).toEqual({ status: "rejected" });
     expect((await heartbeat(user, { ...user.headers, "x-device-id": "the-new-device-0001" })).body.status).toBe("ok");
   });

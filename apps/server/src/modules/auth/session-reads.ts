@@ -31,7 +31,11 @@ const queues = new WeakMap<Kysely<Database>, Waiter[]>();
 async function flush(db: Kysely<Database>, waiters: Waiter[]): Promise<void> {
   try {
     const { rows } = await db.executeQuery(
-      prepared<SessionRow & { i: number }>(batchQuery, [waiters.map((w) => w.email), waiters.map((w) => w.deviceHash), waiters.map((w) => w.idleSince)]),
+      prepared<SessionRow & { i: number }>(batchQuery, [
+        waiters.map((w) => w.email),
+        waiters.map((w) => w.deviceHash),
+        waiters.map((w) => w.idleSince),
+      ]),
     );
     const found = new Map(rows.map(({ i, ...row }) => [i, row]));
     waiters.forEach((waiter, k) => waiter.resolve(found.get(k + 1)));

@@ -102,7 +102,16 @@ describe("the operator CLI as a process", () => {
     expect(unknownUser.code).toBe(1);
     expect(JSON.parse(unknownUser.stdout)).toEqual({ error: expect.stringContaining("nobody@example.com") });
 
-    const belowZero = await ocean1("users", "adjust-points", (await createTestUser(app.deps)).email, "--amount", "-1", "--reason", "x", "--json");
+    const belowZero = await ocean1(
+      "users",
+      "adjust-points",
+      (await createTestUser(app.deps)).email,
+      "--amount",
+      "-1",
+      "--reason",
+      "x",
+      "--json",
+    );
     expect(belowZero.code).toBe(1);
     expect(JSON.parse(belowZero.stdout).error).toContain("积分不足");
   });

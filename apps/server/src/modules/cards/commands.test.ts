@@ -25,8 +25,14 @@ const cardCount = async () => Number((await sql<{ n: number }>`select count(*) a
 describe("cards create", () => {
   it("says the same as the CLI when the service itself is given bad points or a bad batch: one rule, one message", async () => {
     const request = { points: 10, count: 1, expiresAt: null, batch: null };
-    await expect(createCardKeys(app.deps, { ...request, points: 0 })).rejects.toMatchObject({ code: "VALIDATION", userMessage: "卡密积分应为 1 到 1000000 的整数" });
-    await expect(createCardKeys(app.deps, { ...request, batch: "a\u0085b" })).rejects.toMatchObject({ code: "VALIDATION", userMessage: "批次标签不能包含不可见字符或控制字符" });
+    await expect(createCardKeys(app.deps, { ...request, points: 0 })).rejects.toMatchObject({
+      code: "VALIDATION",
+      userMessage: "卡密积分应为 1 到 1000000 的整数",
+    });
+    await expect(createCardKeys(app.deps, { ...request, batch: "a\u0085b" })).rejects.toMatchObject({
+      code: "VALIDATION",
+      userMessage: "批次标签不能包含不可见字符或控制字符",
+    });
   });
 
   it("prints each new key once with its id, points, batch and expiry, and stores only its hash", async () => {
@@ -34,10 +40,25 @@ describe("cards create", () => {
     const created = await create({ points: "100", count: "3", batch: "promo-11", expires });
     expect(created).toHaveLength(3);
     for (const card of created) {
-      expect(card).toEqual({ id: expect.any(Number), card_key: expect.stringMatching(/^[2-9A-HJ-NP-Z]{4}(-[2-9A-HJ-NP-Z]{4}){2}$/), points: 100, batch: "promo-11", expires_at: new Date(expires) });
+      expect(card).toEqual({
+        id: expect.any(Number),
+        card_key: expect.stringMatching(/^[2-9A-HJ-NP-Z]{4}(-[2-9A-HJ-NP-Z]{4}){2}$/),
+        points: 100,
+        batch: "promo-11",
+        expires_at: new Date(expires),
+      });
     }
     expect(new Set(created.map((c) => c.card_key)).size).toBe(3);
-    const rows = await app.deps.db.selectFrom("card_keys").selectAll().where("id", "in", created.map((c) => c.id)).orderBy("id").execute();
+    const rows = await app.deps.db
+      .selectFrom("card_keys")
+      .selectAll()
+      .where(
+        "id",
+        "in",
+        created.map((c) => c.id),
+      )
+      .orderBy("id")
+      .execute();
     expect(rows.map((row) => row.key_hash)).toEqual(created.map((c) => hashCardKey(app.deps.secret, c.card_key)));
     const stored = JSON.stringify(rows);
     for (const { card_key: key } of created) {
@@ -90,17 +111,28 @@ describe("cards create", () => {
 
 describe("cards list", () => {
   it("refuses a --batch filter with control characters, as create does", async () => {
-    await expect(runCommand(cardsListCommand, app.deps, { options: { batch: "x\u001b[2J" } })).rejects.toThrow(/--batch: 批次标签不能包含不可见字符或控制字符/);
+    await expect(runCommand(cardsListCommand, app.deps, { options: { batch: "x\u001b[2J" } })).rejects.toThrow(
+      /--batch: 批次标签不能包含不可见字符或控制字符/,
+    );
   });
 
   it("shows each key's state and who redeemed it, but never a key", async () => {
     const [redeemed, disabled, fresh] = await create({ points: "7", count: "3", batch: "list-test" });
     const user = await createTestUser(app.deps);
-    await redeemCard(app.deps, { userId: user.id, email: user.email, ip: "127.0.0.1" }, { email: user.email, card_key: redeemed!.card_key });
+    await redeemCard(
+      app.deps,
+      { userId: user.id, email: user.email, ip: "127.0.0.1" },
+      { email: user.email, card_key: redeemed!.card_key },
+    );
     await runCommand(cardsDisableCommand, app.deps, { args: [String(disabled!.id)] });
 
-    const listed = (await runCommand(cardsListCommand, app.deps, { options: { batch: "list-test" }, json: true })).json as Record<string, unknown>[];
-    expect(listed.map((row) => Object.keys(row))).toEqual(Array(3).fill(["id", "points", "batch", "expires_at", "disabled_at", "redeemed_by", "redeemed_at", "created_at"]));
+    const listed = (await runCommand(cardsListCommand, app.deps, { options: { batch: "list-test" }, json: true })).json as Record<
+      string,
+      unknown
+    >[];
+    expect(listed.map((row) => Object.keys(row))).toEqual(
+      Array(3).fill(["id", "points", "batch", "expires_at", "disabled_at", "redeemed_by", "redeemed_at", "created_at"]),
+    );
     expect(listed.map((row) => [row.id, row.redeemed_by, row.disabled_at !== null])).toEqual([
       [redeemed!.id, user.email, false],
       [disabled!.id, null, true],
@@ -115,14 +147,21 @@ describe("cards list", () => {
 describe("cards disable", () => {
   it("disables a key named by the key itself, in any spelling", async () => {
     const [card] = await create({ points: "3", count: "1" });
-    const result = await runCommand(cardsDisableCommand, app.deps, { args: [card!.card_key.toLowerCase().replaceAll("-", "")], json: true });
+    const result = await runCommand(cardsDisableCommand, app.deps, {
+      args: [card!.card_key.toLowerCase().replaceAll("-", "")],
+      json: true,
+    });
     expect(result.json).toMatchObject({ id: card!.id, already_disabled: false, disabled_at: app.clock.now() });
   });
 
   it("disables a key named by its id, and says so when it already was", async () => {
     const [card] = await create({ points: "3", count: "1" });
-    expect((await runCommand(cardsDisableCommand, app.deps, { args: [String(card!.id)] })).text).toBe(`card key ${card!.id} disabled at ${app.clock.now().toISOString()}`);
-    expect((await runCommand(cardsDisableCommand, app.deps, { args: [String(card!.id)], json: true })).json).toMatchObject({ already_disabled: true });
+    expect((await runCommand(cardsDisableCommand, app.deps, { args: [String(card!.id)] })).text).toBe(
+      `card key ${card!.id} disabled at ${app.clock.now().toISOString()}`,
+    );
+    expect((await runCommand(cardsDisableCommand, app.deps, { args: [String(card!.id)], json: true })).json).toMatchObject({
+      already_disabled: true,
+    });
   });
 
   it("refuses a redeemed key, an unknown key or id, and a missing argument", async () => {

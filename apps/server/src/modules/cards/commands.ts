@@ -1,4 +1,12 @@
-import { anyInteger, checkedOption, noPositionals, onePositional, optionalFutureInstant, optionalString, requiredInteger } from "../../cli/arguments.js";
+import {
+  anyInteger,
+  checkedOption,
+  noPositionals,
+  onePositional,
+  optionalFutureInstant,
+  optionalString,
+  requiredInteger,
+} from "../../cli/arguments.js";
 import type { Command, CommandContext } from "../../cli/commands.js";
 import { formatTable } from "../../cli/output.js";
 import { createCardKeys, disableCardKey, listCards, ZCardBatch, ZCardCount, ZCardPoints, type CardKeyReference } from "./manage.js";

@@ -10,7 +10,8 @@ import { disableUnredeemedCardKey, findCardKey, insertCardKeys, listCardKeys, ty
 export const cardLimits = { maxPoints: 1_000_000, maxCount: 10_000, maxBatchLength: 64 } as const;
 
 /** The rules of a new key, shared by the service and the operator CLI (one rule, one message). */
-const wholeNumberIn = (min: number, max: number, message: string) => z.number({ error: message }).int(message).min(min, message).max(max, message);
+const wholeNumberIn = (min: number, max: number, message: string) =>
+  z.number({ error: message }).int(message).min(min, message).max(max, message);
 export const ZCardPoints = wholeNumberIn(1, cardLimits.maxPoints, `卡密积分应为 1 到 ${cardLimits.maxPoints} 的整数`);
 export const ZCardCount = wholeNumberIn(1, cardLimits.maxCount, `卡密数量应为 1 到 ${cardLimits.maxCount} 的整数`);
 /** Shown in `cards list`: no control characters (terminal escapes) or invisible ones. */

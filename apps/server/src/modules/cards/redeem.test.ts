@@ -38,7 +38,12 @@ describe("redeeming a card key", () => {
     const history = await app.get("/api/user/history", user.headers);
     expect(history.body.data[0]).toMatchObject({ type: "recharge", amount: 100, balance_after: 130, description: "卡密充值" });
     expect(await redeemedBy(card.id)).toBe(user.id);
-    const refs = await app.deps.db.selectFrom("ledger").select("ref").where("user_id", "=", user.id).where("type", "=", "recharge").execute();
+    const refs = await app.deps.db
+      .selectFrom("ledger")
+      .select("ref")
+      .where("user_id", "=", user.id)
+      .where("type", "=", "recharge")
+      .execute();
     expect(refs).toEqual([{ ref: `card:${card.id}` }]);
   });
 
@@ -116,7 +121,12 @@ describe("redeeming a card key", () => {
     const disabled = await newKey(1);
     await disableCardKey(app.deps, { id: disabled.id });
     app.clock.advance(1000);
-    const answers = [await redeem(user, used.key), await redeem(user, expired.key), await redeem(user, disabled.key), await redeem(user, "ABCD-EFGH-JKLM")];
+    const answers = [
+      await redeem(user, used.key),
+      await redeem(user, expired.key),
+      await redeem(user, disabled.key),
+      await redeem(user, "ABCD-EFGH-JKLM"),
+    ];
     expect(answers.map((a) => a.body.code)).toEqual(["CARD_USED", "CARD_EXPIRED", "CARD_DISABLED", "CARD_INVALID"]);
     for (const { body } of answers) expect(body.msg).toMatch(/[\u4e00-\u9fff]/);
     expect(new Set(answers.map((a) => a.body.msg)).size).toBe(4);
@@ -142,8 +152,13 @@ describe("who may redeem", () => {
     const user = await createTestUser(app.deps);
     const card = await newKey(10);
     const noHeaders = await app.post("/api/pay/redeem", { email: user.email, card_key: card.key });
-    const wrongDevice = await app.post("/api/pay/redeem", { email: user.email, card_key: card.key }, { ...user.headers, "x-device-id": "another-device-id" });
-    for (const res of [noHeaders, wrongDevice]) expect(res).toEqual({ status: 200, body: { status: "failed", code: "UNAUTHENTICATED", msg: expect.any(String) } });
+    const wrongDevice = await app.post(
+      "/api/pay/redeem",
+      { email: user.email, card_key: card.key },
+      { ...user.headers, "x-device-id": "another-device-id" },
+    );
+    for (const res of [noHeaders, wrongDevice])
+      expect(res).toEqual({ status: 200, body: { status: "failed", code: "UNAUTHENTICATED", msg: expect.any(String) } });
     expect(await redeemedBy(card.id)).toBeNull();
   });
 });

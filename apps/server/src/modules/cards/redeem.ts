@@ -48,7 +48,13 @@ async function claimAndCredit(deps: Pick<AppDeps, "db">, userId: number, keyHash
   return deps.db.transaction().execute(async (trx) => {
     const claimed = await claimCardKey(trx, { keyHash, userId, now });
     if (!claimed) throw await unclaimableReason(trx, keyHash, now);
-    const row = await changePoints(trx, { userId, delta: claimed.points, type: "recharge", description: "卡密充值", ref: `card:${claimed.id}` });
+    const row = await changePoints(trx, {
+      userId,
+      delta: claimed.points,
+      type: "recharge",
+      description: "卡密充值",
+      ref: `card:${claimed.id}`,
+    });
     return row.balance_after;
   });
 }

@@ -23,7 +23,12 @@ async function statusOf(callId: string) {
 }
 
 async function refundsOf(callId: string) {
-  return app.deps.db.selectFrom("ledger").select(["amount", "description"]).where("ref", "=", `chat:${callId}`).where("type", "=", "refund").execute();
+  return app.deps.db
+    .selectFrom("ledger")
+    .select(["amount", "description"])
+    .where("ref", "=", `chat:${callId}`)
+    .where("type", "=", "refund")
+    .execute();
 }
 
 describe("cat chat charges that outlive their request", () => {

@@ -35,7 +35,12 @@ function chat(app: TestApp, user: TestUser, body: unknown) {
 }
 
 async function ledgerRows(app: TestApp, user: TestUser) {
-  return app.deps.db.selectFrom("ledger").select(["type", "amount"]).where("user_id", "=", user.id).where("type", "!=", "register").execute();
+  return app.deps.db
+    .selectFrom("ledger")
+    .select(["type", "amount"])
+    .where("user_id", "=", user.id)
+    .where("type", "!=", "register")
+    .execute();
 }
 
 const hi = { role: "user", content: "hi" };
@@ -86,7 +91,11 @@ describe("cat chat at price 0", () => {
 
   it("fails without a ledger row and without promising a refund", async () => {
     const user = await createTestUser(free.deps, { points: 0 });
-    expect((await chat(free, user, { messages: [{ role: "user", content: "[fail]" }] })).body).toEqual({ status: "failed", code: "CHAT_FAILED", msg: "猫猫暂时不在，请稍后再试" });
+    expect((await chat(free, user, { messages: [{ role: "user", content: "[fail]" }] })).body).toEqual({
+      status: "failed",
+      code: "CHAT_FAILED",
+      msg: "猫猫暂时不在，请稍后再试",
+    });
     expect(await ledgerRows(free, user)).toEqual([]);
   });
 });
@@ -94,7 +103,11 @@ describe("cat chat at price 0", () => {
 describe("cat chat without a provider", () => {
   it("fails with PROVIDER_NOT_CONFIGURED, charging nothing and sending nothing", async () => {
     const user = await createTestUser(unconfigured.deps, { points: 5 });
-    expect((await chat(unconfigured, user, { messages: [hi] })).body).toEqual({ status: "failed", code: "PROVIDER_NOT_CONFIGURED", msg: "该服务暂未配置，请联系管理员" });
+    expect((await chat(unconfigured, user, { messages: [hi] })).body).toEqual({
+      status: "failed",
+      code: "PROVIDER_NOT_CONFIGURED",
+      msg: "该服务暂未配置，请联系管理员",
+    });
     expect(upstream.requests).toHaveLength(0);
     expect(await pointsOf(unconfigured.deps, user.id)).toBe(5);
     expect(await ledgerRows(unconfigured, user)).toEqual([]);

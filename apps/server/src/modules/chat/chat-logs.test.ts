@@ -44,7 +44,9 @@ async function chatLogged(content: string, providers = app.deps.providers) {
   };
   const log = createLogger("debug", { write });
   const user = await createTestUser(app.deps, { points: 5 });
-  const outcome = await catChat({ ...app.deps, providers }, { userId: user.id, log }, { messages: [{ role: "user", content }] }).catch((error: unknown) => error);
+  const outcome = await catChat({ ...app.deps, providers }, { userId: user.id, log }, { messages: [{ role: "user", content }] }).catch(
+    (error: unknown) => error,
+  );
   return { outcome, lines, raw: raw.join(""), points: await pointsOf(app.deps, user.id) };
 }
 
@@ -53,7 +55,9 @@ describe("what the operator reads about a failed cat chat", () => {
     const { outcome, lines, raw, points } = await chatLogged("[auth]");
     expect(outcome).toBeInstanceOf(AppError);
     expect((outcome as AppError).code).toBe("CHAT_FAILED");
-    expect(lines).toContainEqual(expect.objectContaining({ level: "error", kind: "account", httpStatus: 401, msg: expect.stringContaining("CHAT_API_KEY") }));
+    expect(lines).toContainEqual(
+      expect.objectContaining({ level: "error", kind: "account", httpStatus: 401, msg: expect.stringContaining("CHAT_API_KEY") }),
+    );
     expect(raw).not.toContain(apiKey);
     expect(points).toBe(5);
   });
@@ -64,7 +68,11 @@ describe("what the operator reads about a failed cat chat", () => {
   });
 
   it("logs a passing fault (429, 5xx, timeout) as a warning, not an error", async () => {
-    for (const [steer, kind] of [["[rate]", "rate_limited"], ["[fail]", "http"], ["[slow]", "timeout"]] as const) {
+    for (const [steer, kind] of [
+      ["[rate]", "rate_limited"],
+      ["[fail]", "http"],
+      ["[slow]", "timeout"],
+    ] as const) {
       const { lines } = await chatLogged(steer);
       expect(lines).toContainEqual(expect.objectContaining({ level: "warn", kind }));
       expect(lines.some((line) => line.level === "error")).toBe(false);

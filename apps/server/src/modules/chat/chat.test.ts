@@ -39,7 +39,13 @@ async function callStatuses(user: TestUser) {
 }
 
 async function ledgerOf(user: TestUser) {
-  return app.deps.db.selectFrom("ledger").select(["type", "amount", "balance_after", "description", "ref"]).where("user_id", "=", user.id).where("type", "!=", "register").orderBy("id").execute();
+  return app.deps.db
+    .selectFrom("ledger")
+    .select(["type", "amount", "balance_after", "description", "ref"])
+    .where("user_id", "=", user.id)
+    .where("type", "!=", "register")
+    .orderBy("id")
+    .execute();
 }
 
 describe("cat chat against an OpenAI-compatible upstream", () => {
@@ -52,7 +58,14 @@ describe("cat chat against an OpenAI-compatible upstream", () => {
       {
         path: "/v1/chat/completions",
         authorization: `Bearer ${apiKey}`,
-        body: { model: "cat-model-1", stream: false, messages: [{ role: "system", content: defaultCatPersona }, { role: "user", content: "你好呀" }] },
+        body: {
+          model: "cat-model-1",
+          stream: false,
+          messages: [
+            { role: "system", content: defaultCatPersona },
+            { role: "user", content: "你好呀" },
+          ],
+        },
       },
     ]);
   });
@@ -73,7 +86,9 @@ describe("cat chat against an OpenAI-compatible upstream", () => {
     const user = await createTestUser(app.deps, { points: 10 });
     await chat(user, [{ role: "user", content: "喵?" }]);
     expect(await pointsOf(app.deps, user.id)).toBe(10 - price);
-    expect(await ledgerOf(user)).toEqual([{ type: "consume", amount: -price, balance_after: 7, description: "猫猫对话", ref: expect.stringMatching(/^chat:[0-9a-f-]{36}$/) }]);
+    expect(await ledgerOf(user)).toEqual([
+      { type: "consume", amount: -price, balance_after: 7, description: "猫猫对话", ref: expect.stringMatching(/^chat:[0-9a-f-]{36}$/) },
+    ]);
     expect(await callStatuses(user)).toEqual(["answered"]);
   });
 
@@ -105,7 +120,11 @@ describe("cat chat against an OpenAI-compatible upstream", () => {
 
   it("refuses a user who cannot pay with INSUFFICIENT_POINTS and sends nothing upstream", async () => {
     const user = await createTestUser(app.deps, { points: price - 1 });
-    expect((await chat(user, [{ role: "user", content: "hi" }])).body).toEqual({ status: "failed", code: "INSUFFICIENT_POINTS", msg: "积分不足" });
+    expect((await chat(user, [{ role: "user", content: "hi" }])).body).toEqual({
+      status: "failed",
+      code: "INSUFFICIENT_POINTS",
+      msg: "积分不足",
+    });
     expect(upstream.requests).toHaveLength(0);
     expect(await pointsOf(app.deps, user.id)).toBe(price - 1);
     expect(await ledgerOf(user)).toEqual([]);

@@ -3,5 +3,7 @@ import { protectedOperation, router } from "../../trpc.js";
 import { catChat } from "./service.js";
 
 export const chatRouter = router({
-  catChat: protectedOperation(operations.catChat).mutation(({ ctx, input }) => catChat(ctx.deps, { userId: ctx.user.id, log: ctx.request.log }, input)),
+  catChat: protectedOperation(operations.catChat).mutation(({ ctx, input }) =>
+    catChat(ctx.deps, { userId: ctx.user.id, log: ctx.request.log }, input),
+  ),
 });

@@ -60,7 +60,9 @@ export async function catChat(deps: ChatDeps, caller: ChatCaller, request: CatCh
   }
   if (callId) {
     // The reply is the user's either way; a row left pending here is refunded by the sweep (in the user's favour).
-    await finishChat(deps.db, callId).catch((error: unknown) => caller.log.error({ err: error, ref: `chat:${callId}` }, "could not mark a cat chat answered"));
+    await finishChat(deps.db, callId).catch((error: unknown) =>
+      caller.log.error({ err: error, ref: `chat:${callId}` }, "could not mark a cat chat answered"),
+    );
   }
   return { status: "success", reply };
 }

@@ -26,7 +26,9 @@ export class ChatUpstreamError extends Error {
 function textOf(content: unknown): string | undefined {
   if (typeof content === "string") return content;
   if (!Array.isArray(content)) return undefined;
-  const parts = content.map((part: unknown) => (part && typeof part === "object" && "text" in part && typeof part.text === "string" ? part.text : ""));
+  const parts = content.map((part: unknown) =>
+    part && typeof part === "object" && "text" in part && typeof part.text === "string" ? part.text : "",
+  );
   return parts.join("");
 }
 
@@ -57,12 +59,15 @@ export async function completeChat(endpoint: ChatEndpoint, messages: ChatMessage
   let text: string;
   let status: number;
   try {
-    const res = await countUpstream("chat", fetch(`${endpoint.baseUrl}/v1/chat/completions`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", Authorization: `Bearer ${endpoint.apiKey}` },
-      body: JSON.stringify({ model: endpoint.model, messages, stream: false }),
-      signal,
-    }));
+    const res = await countUpstream(
+      "chat",
+      fetch(`${endpoint.baseUrl}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Authorization: `Bearer ${endpoint.apiKey}` },
+        body: JSON.stringify({ model: endpoint.model, messages, stream: false }),
+        signal,
+      }),
+    );
     status = res.status;
     text = await res.text();
   } catch (error) {

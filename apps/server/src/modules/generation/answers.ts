@@ -9,7 +9,12 @@ export function toSnapshot(task: Task): TaskSnapshot {
 /** What a create call answers (DESIGN.md §6): a failed task is `status:"failed"` with its message. */
 export function toCreateAnswer(task: Task): CreateTaskResponse {
   if (task.status === "failed") {
-    return { status: "failed", msg: task.failure_message ?? "生成失败", code: failureCodeOf(task.failure_message), data: { id: task.public_id, status: "failed" } };
+    return {
+      status: "failed",
+      msg: task.failure_message ?? "生成失败",
+      code: failureCodeOf(task.failure_message),
+      data: { id: task.public_id, status: "failed" },
+    };
   }
   return { status: "success", data: toSnapshot(task) };
 }

@@ -28,7 +28,10 @@ describe("the built-in catalogue", () => {
 
   it("prices 15 s at 30 points, and small and large alike", () => {
     expect(priceRequest(builtIn, "sora", "sora-2", { duration: 15, size: "large", aspectRatio: "9:16" }).cost).toBe(30);
-    expect(priceRequest(builtIn, "sora", "sora-2", { duration: 10, aspectRatio: "9:16" })).toMatchObject({ options: { size: "small" }, cost: 20 });
+    expect(priceRequest(builtIn, "sora", "sora-2", { duration: 10, aspectRatio: "9:16" })).toMatchObject({
+      options: { size: "small" },
+      cost: 20,
+    });
   });
 
   it("maps the README's banana example (banana-v1, 1024x1024) to nano-banana at 1K for 4 points", () => {
@@ -45,7 +48,11 @@ describe("the built-in catalogue", () => {
     ["4096x4096", "4K", 10],
     ["2K", "2K", 6],
   ])("maps image size %s to %s for %i points", (imageSize, upstream, cost) => {
-    expect(priceRequest(builtIn, "banana", "nano-banana-pro", { imageSize, aspectRatio: "16:9" })).toMatchObject({ upstreamModel: "nano-banana-pro", options: { imageSize: upstream }, cost });
+    expect(priceRequest(builtIn, "banana", "nano-banana-pro", { imageSize, aspectRatio: "16:9" })).toMatchObject({
+      upstreamModel: "nano-banana-pro",
+      options: { imageSize: upstream },
+      cost,
+    });
   });
 
   it("prices Jimeng images at 4 points and videos at 20", () => {
@@ -55,7 +62,14 @@ describe("the built-in catalogue", () => {
 
   it.each([
     ["an unknown model", "banana", "dall-e", {}, "MODEL_UNKNOWN", "不支持该模型，可选：banana-v1、nano-banana、nano-banana-pro"],
-    ["an unknown size", "banana", "banana-v1", { imageSize: "1000x1000" }, "OPTION_UNSUPPORTED", "不支持该图片尺寸，可选：1K、2K、4K、1024x1024、2048x2048、4096x4096"],
+    [
+      "an unknown size",
+      "banana",
+      "banana-v1",
+      { imageSize: "1000x1000" },
+      "OPTION_UNSUPPORTED",
+      "不支持该图片尺寸，可选：1K、2K、4K、1024x1024、2048x2048、4096x4096",
+    ],
     ["an unknown ratio", "sora", "sora-2", { aspectRatio: "1:1" }, "OPTION_UNSUPPORTED", "不支持该画面比例，可选：16:9、9:16"],
   ] as const)("refuses %s with a clear message", (_case, kind, model, options, code, message) => {
     const refuse = () => priceRequest(builtIn, kind, model, options);
@@ -66,18 +80,37 @@ describe("the built-in catalogue", () => {
 
 describe("MODEL_CATALOG", () => {
   it("replaces the built-in catalogue with the file's", () => {
-    const file = catalogFile({ sora: { models: { "sora-cheap": { upstream: "sora-2", points: 1, options: { duration: { values: { "10": { upstream: 10 } } } } } } } });
+    const file = catalogFile({
+      sora: { models: { "sora-cheap": { upstream: "sora-2", points: 1, options: { duration: { values: { "10": { upstream: 10 } } } } } } },
+    });
     const { catalog } = testConfig({ MODEL_CATALOG: file });
-    expect(priceRequest(catalog, "sora", "sora-cheap", { duration: 10 })).toEqual({ model: "sora-cheap", upstreamModel: "sora-2", options: { duration: 10 }, cost: 1 });
+    expect(priceRequest(catalog, "sora", "sora-cheap", { duration: 10 })).toEqual({
+      model: "sora-cheap",
+      upstreamModel: "sora-2",
+      options: { duration: 10 },
+      cost: 1,
+    });
     expect(() => priceRequest(catalog, "sora", "sora-2", { duration: 10 })).toThrow(expect.objectContaining({ code: "MODEL_UNKNOWN" }));
     expect(() => priceRequest(catalog, "banana", "banana-v1", {})).toThrow(expect.objectContaining({ code: "MODEL_UNKNOWN" }));
   });
 
   it.each([
-    [{ banana: { models: { "banana-v1": { upstream: "nano-banana", options: { imageSize: { values: { "1K": { upstream: "1K", points: -4 } } } } } } } }, "MODEL_CATALOG: banana.models.banana-v1.options.imageSize.values.1K.points"],
+    [
+      {
+        banana: {
+          models: {
+            "banana-v1": { upstream: "nano-banana", options: { imageSize: { values: { "1K": { upstream: "1K", points: -4 } } } } },
+          },
+        },
+      },
+      "MODEL_CATALOG: banana.models.banana-v1.options.imageSize.values.1K.points",
+    ],
     [{ banana: { models: { "banana-v1": { upstrem: "nano-banana" } } } }, "MODEL_CATALOG: banana.models.banana-v1"],
     [{ sora: { default: "sora-3", models: {} } }, 'MODEL_CATALOG: sora.default: no model named "sora-3"'],
-    [{ sora: { models: { s: { upstream: "s", options: { size: { default: "huge", values: { small: { upstream: "small" } } } } } } } }, 'MODEL_CATALOG: sora.models.s.options.size.default: "huge" is not one of its values'],
+    [
+      { sora: { models: { s: { upstream: "s", options: { size: { default: "huge", values: { small: { upstream: "small" } } } } } } } },
+      'MODEL_CATALOG: sora.models.s.options.size.default: "huge" is not one of its values',
+    ],
     [{ video: {} }, "MODEL_CATALOG: (root)"],
     ["{ not json", "is not valid JSON"],
   ])("stops the start-up with a message naming the bad entry (%#)", (content, message) => {

@@ -31,7 +31,9 @@ const ZKind = z.strictObject({
   models: z.record(z.string().min(1), ZModel),
 });
 
-const ZCatalog = z.strictObject(Object.fromEntries(taskKinds.map((kind) => [kind, ZKind.default({ models: {} })])) as Record<TaskKind, z.ZodDefault<typeof ZKind>>);
+const ZCatalog = z.strictObject(
+  Object.fromEntries(taskKinds.map((kind) => [kind, ZKind.default({ models: {} })])) as Record<TaskKind, z.ZodDefault<typeof ZKind>>,
+);
 
 export type Catalog = z.infer<typeof ZCatalog>;
 export type CatalogInput = z.input<typeof ZCatalog>;
@@ -54,7 +56,8 @@ function checkDefaults(catalog: Catalog): string[] {
   const problems: string[] = [];
   for (const kind of taskKinds) {
     const section = catalog[kind];
-    if (section.default !== undefined && !ownEntry(section.models, section.default)) problems.push(`${kind}.default: no model named "${section.default}"`);
+    if (section.default !== undefined && !ownEntry(section.models, section.default))
+      problems.push(`${kind}.default: no model named "${section.default}"`);
     for (const [name, model] of Object.entries(section.models)) {
       for (const [option, spec] of Object.entries(model.options)) {
         if (spec.default !== undefined && !ownEntry(spec.values, spec.default)) {

@@ -21,9 +21,13 @@ beforeAll(async () => {
   app = await startTestApp(grsaiEnv(fake), { tuning: fastTuning });
   alice = await createTestUser(app.deps, { points: 100, email: "alice-tasks@example.com" });
   bob = await createTestUser(app.deps, { points: 100, email: "bob-tasks@example.com" });
-  fake.on("/v1/draw/nano-banana", (request) => accepted((request.json as { prompt: string }).prompt.includes("bad") ? "up-bad" : "up-good"));
+  fake.on("/v1/draw/nano-banana", (request) =>
+    accepted((request.json as { prompt: string }).prompt.includes("bad") ? "up-bad" : "up-good"),
+  );
   fake.on("/v1/draw/result", (request) =>
-    (request.json as { id: string }).id === "up-bad" ? failedWith("up-bad", "output_moderation", "nsfw") : succeeded("up-good", "https://cdn.example.com/good.png"),
+    (request.json as { id: string }).id === "up-bad"
+      ? failedWith("up-bad", "output_moderation", "nsfw")
+      : succeeded("up-good", "https://cdn.example.com/good.png"),
   );
   completedId = (await app.post("/api/proxy/banana", bananaRequest, alice.headers)).body.data.id;
   failedId = (await app.post("/api/proxy/banana", { ...bananaRequest, prompt: "bad cat" }, bob.headers)).body.data.id;
@@ -33,7 +37,8 @@ afterAll(async () => {
   await fake.close();
 });
 
-const list = async (options: Record<string, string> = {}) => (await runCommand(tasksListCommand, app.deps, { options, json: true })).json as Array<Record<string, unknown>>;
+const list = async (options: Record<string, string> = {}) =>
+  (await runCommand(tasksListCommand, app.deps, { options, json: true })).json as Array<Record<string, unknown>>;
 
 describe("tasks list", () => {
   it("prints each task with the documented keys, newest first", async () => {
@@ -91,7 +96,11 @@ describe("tasks show", () => {
 });
 
 describe("ledger check", () => {
-  const check = async () => (await runCommand(ledgerCheckCommand, app.deps, { json: true })) as { json: { ok: boolean; offenders: Array<{ email: string; problem: string }> }; exitCode?: number };
+  const check = async () =>
+    (await runCommand(ledgerCheckCommand, app.deps, { json: true })) as {
+      json: { ok: boolean; offenders: Array<{ email: string; problem: string }> };
+      exitCode?: number;
+    };
 
   it("is clean after real tasks", async () => {
     expect((await check()).json).toMatchObject({ ok: true, offenders: [] });
@@ -102,7 +111,9 @@ describe("ledger check", () => {
     try {
       const report = await check();
       expect(report.exitCode).toBe(1);
-      expect(report.json.offenders).toEqual([{ email: alice.email, problem: `task ${completedId}: failed but refunded 0 time(s), 0 point(s)` }]);
+      expect(report.json.offenders).toEqual([
+        { email: alice.email, problem: `task ${completedId}: failed but refunded 0 time(s), 0 point(s)` },
+      ]);
     } finally {
       await sql`update tasks set status = 'completed' where public_id = ${completedId}`.execute(app.deps.db);
     }
@@ -110,7 +121,11 @@ describe("ledger check", () => {
 
   it("refuses a second refund of a task at the database, whatever the code does", async () => {
     const { changePoints } = await import("../points/ledger.js");
-    const refundAgain = app.deps.db.transaction().execute((trx) => changePoints(trx, { userId: bob.id, delta: 4, type: "refund", description: "生成失败退款", ref: `task:${failedId}` }));
+    const refundAgain = app.deps.db
+      .transaction()
+      .execute((trx) =>
+        changePoints(trx, { userId: bob.id, delta: 4, type: "refund", description: "生成失败退款", ref: `task:${failedId}` }),
+      );
     await expect(refundAgain).rejects.toThrow(/ledger_refund_once_per_ref/);
   });
 

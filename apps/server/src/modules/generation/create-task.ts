@@ -77,7 +77,10 @@ export async function chargeAndCreateTask(deps: AppDeps, draft: TaskDraft): Prom
       .returningAll()
       .executeTakeFirstOrThrow();
     if (draft.upload) {
-      await trx.insertInto("task_uploads").values({ task_id: task.id, content_type: draft.upload.contentType, bytes: draft.upload.bytes }).execute();
+      await trx
+        .insertInto("task_uploads")
+        .values({ task_id: task.id, content_type: draft.upload.contentType, bytes: draft.upload.bytes })
+        .execute();
     }
     return task;
   });

@@ -74,7 +74,13 @@ export async function failTask(db: Kysely<Database>, id: number, failure: TaskFa
     if (!task) return undefined;
     await trx.deleteFrom("task_uploads").where("task_id", "=", id).execute();
     if (task.cost > 0) {
-      const refund = await changePoints(trx, { userId: task.user_id, delta: task.cost, type: "refund", description: refundDescription, ref: taskRef(task) });
+      const refund = await changePoints(trx, {
+        userId: task.user_id,
+        delta: task.cost,
+        type: "refund",
+        description: refundDescription,
+        ref: taskRef(task),
+      });
       await trx.updateTable("tasks").set({ refund_ledger_id: refund.id }).where("id", "=", id).execute();
     }
     return task.kind;

@@ -55,18 +55,99 @@ interface Scenario {
 }
 
 const cases: Array<[string, Scenario]> = [
-  ["upstream failure (error)", { submit: () => accepted("u1"), result: () => failedWith("u1", "error", "internal"), status: "failed", msg: upstreamMessages.error }],
-  ["output moderation", { submit: () => accepted("u2"), result: () => failedWith("u2", "output_moderation"), status: "failed", msg: upstreamMessages.outputModeration, code: "CONTENT_MODERATED" }],
-  ["input moderation", { submit: () => accepted("u3"), result: () => failedWith("u3", "input_moderation"), status: "failed", msg: upstreamMessages.inputModeration, code: "CONTENT_MODERATED" }],
-  ["code -1 (our upstream account has no credits) at submit", { submit: () => ({ json: { code: -1, msg: "insufficient credits" } }), result: () => garbage, status: "failed", msg: upstreamMessages.serviceProblem }],
-  ["code -1 (our upstream account has no credits) while polling", { submit: () => accepted("u5"), result: () => ({ json: { code: -1, msg: "insufficient credits" } }), status: "failed", msg: upstreamMessages.serviceProblem }],
-  ["code -22 (the relay does not know the task) while polling", { submit: () => accepted("u5b"), result: () => ({ json: { code: -22, msg: "task not found" } }), status: "failed", msg: upstreamMessages.lost }],
-  ["401 (our key refused) at submit", { submit: () => ({ status: 401, json: { code: 401, msg: "bad key" } }), result: () => garbage, status: "failed", msg: upstreamMessages.serviceProblem }],
-  ["429 then success at submit", { submit: inTurn({ status: 429, json: {} }, accepted("u7")), result: () => succeeded("u7", "https://cdn.example.com/7.png"), status: "completed" }],
-  ["429 and 503 while polling, then success", { submit: () => accepted("u8"), result: inTurn({ status: 429, json: {} }, { status: 503, text: "" }, running("u8", 50), succeeded("u8", "https://cdn.example.com/8.png")), status: "completed" }],
-  ["5xx at every submit attempt", { submit: () => ({ status: 502, text: "bad gateway" }), result: () => garbage, status: "failed", msg: upstreamMessages.busy }],
-  ["a submit that never answers (timeout)", { submit: () => "hang", result: () => garbage, status: "failed", msg: upstreamMessages.timeout }],
-  ["a poll that times out, then success", { submit: () => accepted("u11"), result: inTurn("hang", succeeded("u11", "https://cdn.example.com/11.png")), status: "completed" }],
+  [
+    "upstream failure (error)",
+    { submit: () => accepted("u1"), result: () => failedWith("u1", "error", "internal"), status: "failed", msg: upstreamMessages.error },
+  ],
+  [
+    "output moderation",
+    {
+      submit: () => accepted("u2"),
+      result: () => failedWith("u2", "output_moderation"),
+      status: "failed",
+      msg: upstreamMessages.outputModeration,
+      code: "CONTENT_MODERATED",
+    },
+  ],
+  [
+    "input moderation",
+    {
+      submit: () => accepted("u3"),
+      result: () => failedWith("u3", "input_moderation"),
+      status: "failed",
+      msg: upstreamMessages.inputModeration,
+      code: "CONTENT_MODERATED",
+    },
+  ],
+  [
+    "code -1 (our upstream account has no credits) at submit",
+    {
+      submit: () => ({ json: { code: -1, msg: "insufficient credits" } }),
+      result: () => garbage,
+      status: "failed",
+      msg: upstreamMessages.serviceProblem,
+    },
+  ],
+  [
+    "code -1 (our upstream account has no credits) while polling",
+    {
+      submit: () => accepted("u5"),
+      result: () => ({ json: { code: -1, msg: "insufficient credits" } }),
+      status: "failed",
+      msg: upstreamMessages.serviceProblem,
+    },
+  ],
+  [
+    "code -22 (the relay does not know the task) while polling",
+    {
+      submit: () => accepted("u5b"),
+      result: () => ({ json: { code: -22, msg: "task not found" } }),
+      status: "failed",
+      msg: upstreamMessages.lost,
+    },
+  ],
+  [
+    "401 (our key refused) at submit",
+    {
+      submit: () => ({ status: 401, json: { code: 401, msg: "bad key" } }),
+      result: () => garbage,
+      status: "failed",
+      msg: upstreamMessages.serviceProblem,
+    },
+  ],
+  [
+    "429 then success at submit",
+    {
+      submit: inTurn({ status: 429, json: {} }, accepted("u7")),
+      result: () => succeeded("u7", "https://cdn.example.com/7.png"),
+      status: "completed",
+    },
+  ],
+  [
+    "429 and 503 while polling, then success",
+    {
+      submit: () => accepted("u8"),
+      result: inTurn(
+        { status: 429, json: {} },
+        { status: 503, text: "" },
+        running("u8", 50),
+        succeeded("u8", "https://cdn.example.com/8.png"),
+      ),
+      status: "completed",
+    },
+  ],
+  [
+    "5xx at every submit attempt",
+    { submit: () => ({ status: 502, text: "bad gateway" }), result: () => garbage, status: "failed", msg: upstreamMessages.busy },
+  ],
+  [
+    "a submit that never answers (timeout)",
+    { submit: () => "hang", result: () => garbage, status: "failed", msg: upstreamMessages.timeout },
+  ],
+  [
+    "a poll that times out, then success",
+    { submit: () => accepted("u11"), result: inTurn("hang", succeeded("u11", "https://cdn.example.com/11.png")), status: "completed" },
+  ],
   ["garbage at submit", { submit: () => garbage, result: () => garbage, status: "failed", msg: upstreamMessages.unreadable }],
   ["garbage while polling", { submit: () => accepted("u13"), result: () => garbage, status: "failed", msg: upstreamMessages.unreadable }],
 ];
@@ -85,7 +166,10 @@ describe("every upstream outcome ends in the right state with exactly one refund
     expect(JSON.stringify(res.body)).not.toContain(grsaiKey);
 
     const finals = await pollUntilFinal(user, id);
-    const expected = scenario.status === "completed" ? { status: "completed", progress: 100, result_url: expect.stringMatching(/^https:/) } : { status: "failed", progress: expect.any(Number), msg: scenario.msg, code: scenario.code ?? "UPSTREAM_FAILED" };
+    const expected =
+      scenario.status === "completed"
+        ? { status: "completed", progress: 100, result_url: expect.stringMatching(/^https:/) }
+        : { status: "failed", progress: expect.any(Number), msg: scenario.msg, code: scenario.code ?? "UPSTREAM_FAILED" };
     for (const final of finals) expect(final).toEqual(expected);
 
     const task = await taskByPublicId(app.deps, id);
@@ -104,7 +188,9 @@ describe("every upstream outcome ends in the right state with exactly one refund
     await pollUntilFinal(user, id);
     const lines = log.lines().filter((line) => line.task === id);
     expect(lines.filter((line) => line.level === "error")).toEqual([]);
-    expect(lines).toContainEqual(expect.objectContaining({ level: "warn", upstreamId: "up-lost", msg: "upstream does not know this task: failed and refunded" }));
+    expect(lines).toContainEqual(
+      expect.objectContaining({ level: "warn", upstreamId: "up-lost", msg: "upstream does not know this task: failed and refunded" }),
+    );
   });
 
   it("leaves the ledger consistent", async () => {

@@ -57,7 +57,12 @@ export function parseGrsaiAnswer(text: string, phase: "submit" | "poll"): Upstre
     if (phase === "poll" && (code === -22 || /not found|不存在/i.test(msg ?? ""))) {
       return { kind: "failed", message: upstreamMessages.lost, detail: `upstream code ${code}: ${msg ?? ""}`, upstreamLost: true };
     }
-    return { kind: "failed", message: upstreamMessages.serviceProblem, detail: `upstream code ${code}: ${msg ?? ""}`, operatorProblem: true };
+    return {
+      kind: "failed",
+      message: upstreamMessages.serviceProblem,
+      detail: `upstream code ${code}: ${msg ?? ""}`,
+      operatorProblem: true,
+    };
   }
   const progress = ZProgress.safeParse(envelope.data.data);
   if (!progress.success) return unreadable("data is not a progress object");

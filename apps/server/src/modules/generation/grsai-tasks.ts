@@ -19,7 +19,11 @@ function grsaiEndpoint(deps: AppDeps): ProviderEndpoint {
 
 export async function createSoraTask(deps: AppDeps, userId: number, input: SoraCreateRequest): Promise<Task> {
   const endpoint = grsaiEndpoint(deps);
-  const priced = priceRequest(deps.config.catalog, "sora", input.model, { duration: input.duration, size: input.size, aspectRatio: input.aspectRatio });
+  const priced = priceRequest(deps.config.catalog, "sora", input.model, {
+    duration: input.duration,
+    size: input.size,
+    aspectRatio: input.aspectRatio,
+  });
   const payload = { model: priced.upstreamModel, prompt: input.prompt, ...priced.options, ...(input.url ? { url: input.url } : {}) };
   const task = await chargeAndCreateTask(deps, { userId, kind: "sora", priced, request: payload });
   return submitGrsaiTask(deps, endpoint, task, grsaiPaths.sora, payload);
@@ -38,7 +42,13 @@ export async function createBananaTask(deps: AppDeps, userId: number, input: Ban
  * Submits a created (and charged) task, outside any transaction. 429 / 5xx / connection failures
  * are retried a few times; whatever cannot be submitted ends failed and refunded.
  */
-async function submitGrsaiTask(deps: AppDeps, endpoint: ProviderEndpoint, task: Task, path: string, payload: Record<string, unknown>): Promise<Task> {
+async function submitGrsaiTask(
+  deps: AppDeps,
+  endpoint: ProviderEndpoint,
+  task: Task,
+  path: string,
+  payload: Record<string, unknown>,
+): Promise<Task> {
   const { tuning, limiter } = deps.generation;
   const log = deps.logger.child({ task: task.public_id, kind: task.kind });
   const timeouts = { submitMs: tuning.submitTimeoutMs, pollMs: tuning.pollTimeoutMs };

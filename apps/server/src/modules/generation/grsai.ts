@@ -15,18 +15,31 @@ export interface GrsaiTimeouts {
  * `data:` lines anyway is read until the first line names the id. A timeout here is final: the
  * upstream may or may not have the task, and without its id we cannot follow it.
  */
-export async function submitGrsai(endpoint: ProviderEndpoint, path: string, payload: Record<string, unknown>, timeouts: GrsaiTimeouts): Promise<UpstreamOutcome> {
+export async function submitGrsai(
+  endpoint: ProviderEndpoint,
+  path: string,
+  payload: Record<string, unknown>,
+  timeouts: GrsaiTimeouts,
+): Promise<UpstreamOutcome> {
   try {
-    const res = await countUpstream("grsai", postUpstream(endpoint, path, JSON.stringify({ ...payload, webHook: "-1", shutProgress: false }), timeouts.submitMs));
+    const res = await countUpstream(
+      "grsai",
+      postUpstream(endpoint, path, JSON.stringify({ ...payload, webHook: "-1", shutProgress: false }), timeouts.submitMs),
+    );
     const byStatus = outcomeOfStatus(res.status);
     if (byStatus) {
       await res.body?.cancel();
       return byStatus;
     }
-    const outcome = res.contentType.includes("text/event-stream") ? await readGrsaiStream(res.body) : parseGrsaiAnswer(await readText(res.body), "submit");
-    return outcome.kind === "transient" && outcome.unreadable ? { kind: "failed", message: upstreamMessages.unreadable, detail: outcome.detail } : outcome;
+    const outcome = res.contentType.includes("text/event-stream")
+      ? await readGrsaiStream(res.body)
+      : parseGrsaiAnswer(await readText(res.body), "submit");
+    return outcome.kind === "transient" && outcome.unreadable
+      ? { kind: "failed", message: upstreamMessages.unreadable, detail: outcome.detail }
+      : outcome;
   } catch (error) {
-    if (isTimeout(error)) return { kind: "failed", message: upstreamMessages.timeout, detail: `submit timed out after ${timeouts.submitMs} ms` };
+    if (isTimeout(error))
+      return { kind: "failed", message: upstreamMessages.timeout, detail: `submit timed out after ${timeouts.submitMs} ms` };
     return { kind: "transient", detail: `submit: ${(error as Error).message}` };
   }
 }
@@ -34,7 +47,10 @@ export async function submitGrsai(endpoint: ProviderEndpoint, path: string, payl
 /** Polls `/v1/draw/result {id}`; 429, 5xx, timeouts and unreadable answers are transient. */
 export async function pollGrsai(endpoint: ProviderEndpoint, upstreamId: string, timeouts: GrsaiTimeouts): Promise<UpstreamOutcome> {
   try {
-    const res = await countUpstream("grsai", postUpstream(endpoint, grsaiPaths.result, JSON.stringify({ id: upstreamId }), timeouts.pollMs));
+    const res = await countUpstream(
+      "grsai",
+      postUpstream(endpoint, grsaiPaths.result, JSON.stringify({ id: upstreamId }), timeouts.pollMs),
+    );
     const byStatus = outcomeOfStatus(res.status);
     if (byStatus) {
       await res.body?.cancel();
@@ -42,6 +58,9 @@ export async function pollGrsai(endpoint: ProviderEndpoint, upstreamId: string, 
     }
     return parseGrsaiAnswer(await readText(res.body), "poll");
   } catch (error) {
-    return { kind: "transient", detail: isTimeout(error) ? `poll timed out after ${timeouts.pollMs} ms` : `poll: ${(error as Error).message}` };
+    return {
+      kind: "transient",
+      detail: isTimeout(error) ? `poll timed out after ${timeouts.pollMs} ms` : `poll: ${(error as Error).message}`,
+    };
   }
 }

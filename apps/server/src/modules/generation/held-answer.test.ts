@@ -33,10 +33,16 @@ interface Chunk {
 /** POSTs and records every chunk of the answer as it arrives. */
 async function postStreaming(target: TestApp, path: string, body: unknown, headers: Record<string, string>, signal?: AbortSignal) {
   const started = Date.now();
-  const res = await fetch(`${target.url}${path}`, { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body: JSON.stringify(body), signal });
+  const res = await fetch(`${target.url}${path}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", ...headers },
+    body: JSON.stringify(body),
+    signal,
+  });
   const chunks: Chunk[] = [];
   const decoder = new TextDecoder();
-  for await (const chunk of res.body ?? []) chunks.push({ at: Date.now() - started, text: decoder.decode(chunk as Uint8Array, { stream: true }) });
+  for await (const chunk of res.body ?? [])
+    chunks.push({ at: Date.now() - started, text: decoder.decode(chunk as Uint8Array, { stream: true }) });
   return { res, chunks, text: chunks.map((c) => c.text).join("") };
 }
 
@@ -54,7 +60,10 @@ describe("a held sora request", () => {
     // The first keep-alive byte arrived well before the answer.
     expect(chunks[0]?.text).toBe(" ");
     expect(chunks.at(-1)!.at - chunks[0]!.at).toBeGreaterThan(500);
-    expect(JSON.parse(text)).toEqual({ status: "success", data: { id: expect.any(String), status: "completed", progress: 100, result_url: "https://cdn.example.com/held.mp4" } });
+    expect(JSON.parse(text)).toEqual({
+      status: "success",
+      data: { id: expect.any(String), status: "completed", progress: 100, result_url: "https://cdn.example.com/held.mp4" },
+    });
   });
 
   it("answers the running task when the configured wait passes, and the task goes on", async () => {
@@ -64,13 +73,19 @@ describe("a held sora request", () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_900);
     expect(res.body).toEqual({ status: "success", data: { id: expect.any(String), status: "processing", progress: 40 } });
     done = true;
-    expect(await pollUntilFinal(app, user.headers, res.body.data.id)).toEqual({ status: "completed", progress: 100, result_url: "https://cdn.example.com/held.mp4" });
+    expect(await pollUntilFinal(app, user.headers, res.body.data.id)).toEqual({
+      status: "completed",
+      progress: 100,
+      result_url: "https://cdn.example.com/held.mp4",
+    });
   });
 
   it("with Accept: text/event-stream, sends progress events and one done event", async () => {
     const user = await createTestUser(app.deps, { points: 20 });
     let polls = 0;
-    fake.on("/v1/draw/result", () => (++polls >= 4 ? succeeded("up-held", "https://cdn.example.com/held.mp4") : running("up-held", polls * 20)));
+    fake.on("/v1/draw/result", () =>
+      ++polls >= 4 ? succeeded("up-held", "https://cdn.example.com/held.mp4") : running("up-held", polls * 20),
+    );
     const { res, text } = await postStreaming(app, "/api/proxy/sora", soraRequest, { ...user.headers, Accept: "text/event-stream" });
 
     expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
@@ -82,7 +97,13 @@ describe("a held sora request", () => {
     expect(progress[0]).toMatchObject({ id: expect.any(String), status: "processing" });
     expect(progress.map((p) => p.progress)).toEqual([...progress.map((p) => p.progress)].sort((a, b) => a - b));
     expect(progress.length).toBeGreaterThanOrEqual(2);
-    expect(events.at(-1)).toEqual({ name: "done", data: { status: "success", data: { id: progress[0].id, status: "completed", progress: 100, result_url: "https://cdn.example.com/held.mp4" } } });
+    expect(events.at(-1)).toEqual({
+      name: "done",
+      data: {
+        status: "success",
+        data: { id: progress[0].id, status: "completed", progress: 100, result_url: "https://cdn.example.com/held.mp4" },
+      },
+    });
   });
 
   it.each([
@@ -98,7 +119,12 @@ describe("a held sora request", () => {
     const stream = await postStreaming(app, "/api/proxy/sora", soraRequest, { ...user.headers, Accept: "text/event-stream" });
     const doneEvent = /event: done\ndata: (.*)\n/.exec(stream.text)?.[1] ?? "null";
     expect(JSON.parse(doneEvent)).toEqual({ status: "failed", msg, code, data: { id: expect.any(String), status: "failed" } });
-    expect(await pollUntilFinal(app, user.headers, (JSON.parse(json.text) as { data: { id: string } }).data.id)).toEqual({ status: "failed", progress: 30, msg, code });
+    expect(await pollUntilFinal(app, user.headers, (JSON.parse(json.text) as { data: { id: string } }).data.id)).toEqual({
+      status: "failed",
+      progress: 30,
+      msg,
+      code,
+    });
   });
 
   it("a client that goes away loses nothing: the task completes and is charged once", async () => {

@@ -30,7 +30,11 @@ export async function createJimengTask(
   const parsed = ZJimengOptions.safeParse(input);
   if (!parsed.success) throw inputValidationError(parsed.error);
   const options = parsed.data;
-  const priced = priceRequest(deps.config.catalog, kind, options.model, { ratio: options.ratio, resolution: options.resolution, duration: options.duration });
+  const priced = priceRequest(deps.config.catalog, kind, options.model, {
+    ratio: options.ratio,
+    resolution: options.resolution,
+    duration: options.duration,
+  });
   const payload: Record<string, string | number> = { model: priced.upstreamModel, prompt: input.prompt, ...priced.options };
   if (options.negative_prompt) payload.negative_prompt = options.negative_prompt;
   const request = upload ? { ...payload, image: `${upload.contentType}, ${upload.bytes.length} bytes` } : payload;
@@ -52,7 +56,10 @@ async function runJimengTask(deps: AppDeps, endpoint: ProviderEndpoint, task: Ta
   const log = deps.logger.child({ task: task.public_id, kind: task.kind });
   try {
     const outcome = await limiter.run("jimeng", async () => {
-      const started = await sql`update tasks set status = 'processing', updated_at = now() where id = ${task.id} and status = 'pending' and lease_owner = ${instanceId}`.execute(deps.db);
+      const started =
+        await sql`update tasks set status = 'processing', updated_at = now() where id = ${task.id} and status = 'pending' and lease_owner = ${instanceId}`.execute(
+          deps.db,
+        );
       // Already ended elsewhere (its lease lapsed while it waited): nothing to call.
       if (Number(started.numAffectedRows ?? 0) === 0) return undefined;
       const image = withUpload ? await loadUpload(deps, task.id) : undefined;
@@ -63,11 +70,16 @@ async function runJimengTask(deps: AppDeps, endpoint: ProviderEndpoint, task: Ta
     if (outcome.kind === "succeeded") {
       await completeTask(deps.db, task.id, outcome.url);
     } else if (outcome.kind === "failed") {
-      if (outcome.operatorProblem) log.error({ detail: outcome.detail }, "upstream account problem: check the Jimeng account and session key");
+      if (outcome.operatorProblem)
+        log.error({ detail: outcome.detail }, "upstream account problem: check the Jimeng account and session key");
       else log.info({ detail: outcome.detail }, "upstream task failed");
       await failTask(deps.db, task.id, { message: outcome.message, detail: outcome.detail, upstreamCalls: 1 });
     } else {
-      await failTask(deps.db, task.id, { message: upstreamMessages.unreadable, detail: `unexpected outcome ${outcome.kind}`, upstreamCalls: 1 });
+      await failTask(deps.db, task.id, {
+        message: upstreamMessages.unreadable,
+        detail: `unexpected outcome ${outcome.kind}`,
+        upstreamCalls: 1,
+      });
     }
   } catch (error) {
     log.error({ err: error }, "Jimeng task failed unexpectedly");

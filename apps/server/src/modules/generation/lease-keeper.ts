@@ -11,9 +11,7 @@ export class LeaseKeeper {
   private readonly ids = new Set<number>();
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(
-    private readonly options: { db: Db; owner: string; leaseMs: number; logger: Logger },
-  ) {}
+  constructor(private readonly options: { db: Db; owner: string; leaseMs: number; logger: Logger }) {}
 
   add(id: number): void {
     this.ids.add(id);
@@ -37,7 +35,9 @@ export class LeaseKeeper {
     if (ids.length === 0) return;
     try {
       await sql`update tasks set lease_until = now() + make_interval(secs => ${this.options.leaseMs / 1000})
-        where id = any(${sql.val(ids)}::bigint[]) and lease_owner = ${this.options.owner} and status in ('pending', 'processing')`.execute(this.options.db);
+        where id = any(${sql.val(ids)}::bigint[]) and lease_owner = ${this.options.owner} and status in ('pending', 'processing')`.execute(
+        this.options.db,
+      );
     } catch (error) {
       this.options.logger.warn({ err: error }, "renewing task leases failed");
     }

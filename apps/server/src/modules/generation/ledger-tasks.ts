@@ -33,13 +33,17 @@ const taskOffendersQuery = sql<TaskMoneyRow>`
 
 function describe(row: TaskMoneyRow): string {
   const problems: string[] = [];
-  if (row.cost > 0 && (Number(row.charges) !== 1 || row.charged !== row.cost)) problems.push(`charged ${row.charges} time(s), ${row.charged} point(s), for a price of ${row.cost}`);
-  if (row.status === "failed" && row.cost > 0 && (Number(row.refunds) !== 1 || row.refunded !== row.cost)) problems.push(`failed but refunded ${row.refunds} time(s), ${row.refunded} point(s)`);
+  if (row.cost > 0 && (Number(row.charges) !== 1 || row.charged !== row.cost))
+    problems.push(`charged ${row.charges} time(s), ${row.charged} point(s), for a price of ${row.cost}`);
+  if (row.status === "failed" && row.cost > 0 && (Number(row.refunds) !== 1 || row.refunded !== row.cost))
+    problems.push(`failed but refunded ${row.refunds} time(s), ${row.refunded} point(s)`);
   if (row.status !== "failed" && Number(row.refunds) > 0) problems.push(`${row.status} but refunded ${row.refunds} time(s)`);
   return `task ${row.public_id}: ${problems.join("; ")}`;
 }
 
-export async function taskLedgerOffenders(db: Kysely<Database> | Transaction<Database>): Promise<Array<{ email: string; problem: string }>> {
+export async function taskLedgerOffenders(
+  db: Kysely<Database> | Transaction<Database>,
+): Promise<Array<{ email: string; problem: string }>> {
   const { rows } = await taskOffendersQuery.execute(db);
   return rows.map((row) => ({ email: row.email, problem: describe(row) }));
 }

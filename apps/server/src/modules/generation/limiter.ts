@@ -35,7 +35,8 @@ export class ProviderLimiter {
 
   private release(provider: string): void {
     const next = this.queues.get(provider)?.shift();
-    if (next) next(); // the slot passes straight to the next caller
+    if (next)
+      next(); // the slot passes straight to the next caller
     else this.active.set(provider, (this.active.get(provider) ?? 1) - 1);
   }
 }

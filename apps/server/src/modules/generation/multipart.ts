@@ -11,7 +11,8 @@ export interface MultipartForm {
   image?: { bytes: Buffer };
 }
 
-const tooLarge = () => new AppError("PAYLOAD_TOO_LARGE", `图片不能超过 ${jimengUploadLimits.maxBytes / 1024 / 1024} MB，本次未扣除积分`, "image");
+const tooLarge = () =>
+  new AppError("PAYLOAD_TOO_LARGE", `图片不能超过 ${jimengUploadLimits.maxBytes / 1024 / 1024} MB，本次未扣除积分`, "image");
 const invalid = (message: string) => new AppError("UPLOAD_INVALID", message, "image");
 
 /** Reads a multipart form with limits: one file (field `image`, ≤ 10 MB), 50 fields of ≤ 64 KB. */
@@ -19,7 +20,10 @@ export function readMultipart(req: Request): Promise<MultipartForm> {
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
-      parser = busboy({ headers: req.headers, limits: { fileSize: jimengUploadLimits.maxBytes, files: 1, fields: 50, fieldSize: 64 * 1024, parts: 51 } });
+      parser = busboy({
+        headers: req.headers,
+        limits: { fileSize: jimengUploadLimits.maxBytes, files: 1, fields: 50, fieldSize: 64 * 1024, parts: 51 },
+      });
     } catch {
       reject(invalid("上传格式错误（multipart/form-data 缺少 boundary）"));
       return;

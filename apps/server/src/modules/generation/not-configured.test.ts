@@ -17,7 +17,11 @@ describe("without GrsAI settings (and no simulator)", () => {
   ])("%s fails clearly as not configured, charging nothing", async (path, body) => {
     const user = await createTestUser(app.deps, { points: 50 });
     const res = await app.post(path, body, user.headers);
-    expect(res.body).toEqual({ status: "failed", code: "PROVIDER_NOT_CONFIGURED", msg: "视频和图片生成服务暂未开通（未配置 GrsAI），本次未扣除积分" });
+    expect(res.body).toEqual({
+      status: "failed",
+      code: "PROVIDER_NOT_CONFIGURED",
+      msg: "视频和图片生成服务暂未开通（未配置 GrsAI），本次未扣除积分",
+    });
     expect(await pointsOf(app.deps, user.id)).toBe(50);
     expect(await taskCount(app.deps)).toBe(0);
   });

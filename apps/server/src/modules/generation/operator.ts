@@ -27,7 +27,17 @@ export async function listTasksForOperator(deps: Pick<AppDeps, "db">, filter: Ta
   let query = deps.db
     .selectFrom("tasks")
     .innerJoin("users", "users.id", "tasks.user_id")
-    .select(["tasks.public_id as id", "users.email", "tasks.kind", "tasks.model", "tasks.status", "tasks.progress", "tasks.cost", "tasks.result_url", "tasks.created_at"])
+    .select([
+      "tasks.public_id as id",
+      "users.email",
+      "tasks.kind",
+      "tasks.model",
+      "tasks.status",
+      "tasks.progress",
+      "tasks.cost",
+      "tasks.result_url",
+      "tasks.created_at",
+    ])
     .orderBy("tasks.id", "desc")
     .limit(filter.limit);
   if (status) query = query.where("tasks.status", "=", status);

@@ -55,6 +55,7 @@ export function priceRequest(
     cost += value.points;
   }
   // The catalogue is validated at startup: anything else here is a server bug, never a price to charge.
-  if (!Number.isSafeInteger(cost) || cost < 0) throw new Error(`computed price is not a non-negative integer: ${String(cost)} (${kind} ${name})`);
+  if (!Number.isSafeInteger(cost) || cost < 0)
+    throw new Error(`computed price is not a non-negative integer: ${String(cost)} (${kind} ${name})`);
   return { model: name, upstreamModel: entry.upstream, options, cost };
 }

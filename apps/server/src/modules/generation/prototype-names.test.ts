@@ -5,7 +5,16 @@ import { bananaRequest, fastTuning, soraRequest } from "../../test/generation.js
 import { captureLog, type CapturedLog } from "../../test/log-capture.js";
 
 /** Names every plain object inherits: a catalogue lookup by a requested name must never find them. */
-const inheritedNames = ["__proto__", "toString", "constructor", "valueOf", "isPrototypeOf", "__defineGetter__", "hasOwnProperty", "propertyIsEnumerable"];
+const inheritedNames = [
+  "__proto__",
+  "toString",
+  "constructor",
+  "valueOf",
+  "isPrototypeOf",
+  "__defineGetter__",
+  "hasOwnProperty",
+  "propertyIsEnumerable",
+];
 
 /** Option fields the contract caps at 16 characters: a longer name is refused there, as VALIDATION. */
 const capped16 = (code: string) => (name: string) => (name.length > 16 ? "VALIDATION" : code);
@@ -29,7 +38,9 @@ const lookups: Array<[string, string, (name: string) => Record<string, unknown>,
   ["jimeng video resolution", "/api/proxy/jimeng/create", (name) => ({ prompt: "p", resolution: name }), always("OPTION_UNSUPPORTED")],
   ["jimeng video duration", "/api/proxy/jimeng/create", (name) => ({ prompt: "p", duration: name }), always("OPTION_UNSUPPORTED")],
 ];
-const cases = lookups.flatMap(([what, path, body, code]) => inheritedNames.map((name) => [what, name, path, body(name), code(name)] as const));
+const cases = lookups.flatMap(([what, path, body, code]) =>
+  inheritedNames.map((name) => [what, name, path, body(name), code(name)] as const),
+);
 
 let app: TestApp;
 let log: CapturedLog;
@@ -38,7 +49,10 @@ beforeAll(async () => {
   log = captureLog("info");
   // Every request here is refused before any upstream call: the providers only need to be configured.
   const nowhere = "http://127.0.0.1:9";
-  app = await startTestApp({ GRSAI_BASE_URL: nowhere, GRSAI_API_KEY: "k", JIMENG_BASE_URL: nowhere, JIMENG_API_KEY: "k" }, { tuning: fastTuning, logger: log.logger });
+  app = await startTestApp(
+    { GRSAI_BASE_URL: nowhere, GRSAI_API_KEY: "k", JIMENG_BASE_URL: nowhere, JIMENG_API_KEY: "k" },
+    { tuning: fastTuning, logger: log.logger },
+  );
   user = await createTestUser(app.deps, { points: 100 });
 });
 afterAll(() => app.close());

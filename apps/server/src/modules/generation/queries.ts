@@ -90,7 +90,12 @@ export async function recordAccepted(db: Db, id: number, upstreamId: string, nex
 }
 
 /** A poll answered (running, or a transient failure): the lease is released and the next poll scheduled. */
-export async function recordPoll(db: Db, id: number, owner: string, poll: { progress?: number; failed: boolean; nextPollMs: number }): Promise<void> {
+export async function recordPoll(
+  db: Db,
+  id: number,
+  owner: string,
+  poll: { progress?: number; failed: boolean; nextPollMs: number },
+): Promise<void> {
   await db
     .updateTable("tasks")
     .set({

@@ -66,7 +66,11 @@ describe("the reconciler", () => {
 
     await wait(900);
     expect(await reconcileDue(other)).toEqual({ claimed: 1 });
-    expect(await taskByPublicId(app.deps, task.public_id)).toMatchObject({ status: "failed", failure_message: upstreamMessages.interrupted, lease_until: null });
+    expect(await taskByPublicId(app.deps, task.public_id)).toMatchObject({
+      status: "failed",
+      failure_message: upstreamMessages.interrupted,
+      lease_until: null,
+    });
     expect(await reconcileDue(other)).toEqual({ claimed: 0 });
     expect(await ledgerOfTask(app.deps, task.public_id)).toEqual({ consume: [-4], refund: [4] });
     expect(await pointsOf(app.deps, user.id)).toBe(10);
@@ -122,7 +126,9 @@ describe("the reconciler", () => {
     fake.on("/v1/draw/result", (request) => running((request.json as { id: string }).id, 30));
     await reconcileDue(app.deps);
     const gap = async (task: Task) => {
-      const { rows } = await sql<{ ms: number }>`select extract(epoch from next_poll_at - polled_at) * 1000 as ms from tasks where id = ${task.id}`.execute(app.deps.db);
+      const { rows } = await sql<{
+        ms: number;
+      }>`select extract(epoch from next_poll_at - polled_at) * 1000 as ms from tasks where id = ${task.id}`.execute(app.deps.db);
       return Math.round(rows[0]?.ms ?? 0);
     };
     expect(await gap(young)).toBe(50);
@@ -132,7 +138,11 @@ describe("the reconciler", () => {
   it("backs off on 429 and 5xx instead of failing the task, then completes it", async () => {
     const user = await createTestUser(app.deps, { points: 4 });
     const task = await acceptedTask(user.id, "up-busy");
-    const answers = [{ status: 429, json: {} }, { status: 503, text: "" }, { status: 500, text: "" }];
+    const answers = [
+      { status: 429, json: {} },
+      { status: 503, text: "" },
+      { status: 500, text: "" },
+    ];
     fake.on("/v1/draw/result", () => answers.shift() ?? succeeded("up-busy", "https://cdn.example.com/busy.png"));
     const backoffs: number[] = [];
     for (let i = 0; i < 3; i++) {

@@ -12,7 +12,6 @@ export interface ReconcileReport {
 
 type ClaimedTask = Task & { age_ms: number };
 
-
 /**
  * One pass of the reconciler: every unfinished task that is due and not leased is leased to this
  * instance and worked once. Runs on every instance; leases keep them from working one task twice.
@@ -49,18 +48,25 @@ async function workTask(deps: AppDeps, task: ClaimedTask): Promise<void> {
       log.warn("task cut off before the upstream answered: failed and refunded");
       await failTask(deps.db, task.id, {
         message: synchronous ? upstreamMessages.restarted : upstreamMessages.interrupted,
-        detail: synchronous ? "the instance running the upstream call stopped (lease lapsed)" : "no upstream id after the grace period (instance stopped)",
+        detail: synchronous
+          ? "the instance running the upstream call stopped (lease lapsed)"
+          : "no upstream id after the grace period (instance stopped)",
       });
       return;
     }
     if (task.age_ms > tuning.maxAgeMs[task.kind]) {
       log.warn({ ageMs: task.age_ms }, "task too old: failed and refunded");
-      await failTask(deps.db, task.id, { message: upstreamMessages.tooLong, detail: `no result after ${Math.round(task.age_ms / 1000)} s` });
+      await failTask(deps.db, task.id, {
+        message: upstreamMessages.tooLong,
+        detail: `no result after ${Math.round(task.age_ms / 1000)} s`,
+      });
       return;
     }
     const endpoint = deps.providers.grsai;
     const outcome: UpstreamOutcome = endpoint
-      ? await deps.generation.limiter.run("grsai", () => pollGrsai(endpoint, task.upstream_id ?? "", { submitMs: tuning.submitTimeoutMs, pollMs: tuning.pollTimeoutMs }))
+      ? await deps.generation.limiter.run("grsai", () =>
+          pollGrsai(endpoint, task.upstream_id ?? "", { submitMs: tuning.submitTimeoutMs, pollMs: tuning.pollTimeoutMs }),
+        )
       : { kind: "transient", detail: "GrsAI is no longer configured" };
     await applyPollOutcome(deps, task, outcome);
   } catch (error) {
@@ -76,7 +82,8 @@ async function applyPollOutcome(deps: AppDeps, task: ClaimedTask, outcome: Upstr
       await completeTask(deps.db, task.id, outcome.url);
       return;
     case "failed":
-      if (outcome.upstreamLost) log.warn({ upstreamId: task.upstream_id, detail: outcome.detail }, "upstream does not know this task: failed and refunded");
+      if (outcome.upstreamLost)
+        log.warn({ upstreamId: task.upstream_id, detail: outcome.detail }, "upstream does not know this task: failed and refunded");
       else if (outcome.operatorProblem) log.error({ detail: outcome.detail }, "upstream account problem: check the GrsAI account and key");
       else log.info({ detail: outcome.detail }, "upstream task failed");
       await failTask(deps.db, task.id, { message: outcome.message, detail: outcome.detail, upstreamCalls: 1 });

@@ -15,7 +15,9 @@ let ownIds: string[];
 
 beforeAll(async () => {
   fake = await startFakeUpstream();
-  app = await startTestApp(grsaiEnv(fake, { BANANA_WAIT_SECONDS: "1" }), { tuning: { ...fastTuning, refreshMinMs: 2_000, pollIntervalMs: 2_000 } });
+  app = await startTestApp(grsaiEnv(fake, { BANANA_WAIT_SECONDS: "1" }), {
+    tuning: { ...fastTuning, refreshMinMs: 2_000, pollIntervalMs: 2_000 },
+  });
   let n = 0;
   fake.on("/v1/draw/nano-banana", () => accepted(`up-${++n}`));
   fake.on("/v1/draw/result", (request) => running((request.json as { id: string }).id, 20));
@@ -42,13 +44,16 @@ describe("POST /api/proxy/v1/draw/result", () => {
     expect(missing.body).toEqual(theirs.body);
   });
 
-  it.each(["a\u0000b", `${"A".repeat(21)}\u0000`, "A".repeat(65), "AAAAAAAAAA/AAAAAAAAAAA", "a b", "猫猫"])("refuses the malformed id %j as VALIDATION, over REST and tRPC", async (id) => {
-    const rest = await app.post("/api/proxy/v1/draw/result", { id }, owner.headers);
-    expect(rest).toEqual({ status: 200, body: { status: "failed", code: "VALIDATION", field: "id", msg: "任务编号格式不正确" } });
-    const trpc = await app.post("/trpc/queryResult", { id }, owner.headers);
-    expect(trpc.status).toBe(400);
-    expect(trpc.body.error.data.failure).toMatchObject({ code: "VALIDATION", msg: "任务编号格式不正确" });
-  });
+  it.each(["a\u0000b", `${"A".repeat(21)}\u0000`, "A".repeat(65), "AAAAAAAAAA/AAAAAAAAAAA", "a b", "猫猫"])(
+    "refuses the malformed id %j as VALIDATION, over REST and tRPC",
+    async (id) => {
+      const rest = await app.post("/api/proxy/v1/draw/result", { id }, owner.headers);
+      expect(rest).toEqual({ status: 200, body: { status: "failed", code: "VALIDATION", field: "id", msg: "任务编号格式不正确" } });
+      const trpc = await app.post("/trpc/queryResult", { id }, owner.headers);
+      expect(trpc.status).toBe(400);
+      expect(trpc.body.error.data.failure).toMatchObject({ code: "VALIDATION", msg: "任务编号格式不正确" });
+    },
+  );
 
   it("refreshes a running task from upstream at most once per interval, however often it is polled", async () => {
     await new Promise((resolve) => setTimeout(resolve, 2_100));
@@ -64,7 +69,15 @@ describe("GET /api/user/tasks", () => {
     const res = await app.get("/api/user/tasks", owner.headers);
     expect(res.body.status).toBe("success");
     expect(res.body.data.map((t: { id: string }) => t.id)).toEqual([...ownIds].reverse());
-    expect(res.body.data[0]).toEqual({ id: ownIds[4], kind: "banana", model: "banana-v1", status: "processing", progress: expect.any(Number), cost: 4, created_at: expect.stringMatching(/Z$/) });
+    expect(res.body.data[0]).toEqual({
+      id: ownIds[4],
+      kind: "banana",
+      model: "banana-v1",
+      status: "processing",
+      progress: expect.any(Number),
+      cost: 4,
+      created_at: expect.stringMatching(/Z$/),
+    });
     expect((await app.get("/api/user/tasks", stranger.headers)).body).toEqual({ status: "success", data: [] });
   });
 
@@ -77,7 +90,10 @@ describe("GET /api/user/tasks", () => {
 
   it("refuses a limit above 200 and another user's task as a page mark", async () => {
     expect((await app.get("/api/user/tasks?limit=201", owner.headers)).body).toMatchObject({ status: "failed", code: "VALIDATION" });
-    expect((await app.get(`/api/user/tasks?before=${ownIds[2]}`, stranger.headers)).body).toMatchObject({ status: "failed", code: "TASK_NOT_FOUND" });
+    expect((await app.get(`/api/user/tasks?before=${ownIds[2]}`, stranger.headers)).body).toMatchObject({
+      status: "failed",
+      code: "TASK_NOT_FOUND",
+    });
   });
 
   it.each(["201", "0", "99999999999999999999"])("refuses limit=%s with the history's sentence", async (limit) => {
@@ -93,7 +109,12 @@ describe("GET /api/user/tasks", () => {
   });
 
   it("refuses a malformed page mark (a NUL) as VALIDATION", async () => {
-    expect((await app.get("/api/user/tasks?before=a%00b", owner.headers)).body).toEqual({ status: "failed", code: "VALIDATION", field: "before", msg: "任务编号格式不正确" });
+    expect((await app.get("/api/user/tasks?before=a%00b", owner.headers)).body).toEqual({
+      status: "failed",
+      code: "VALIDATION",
+      field: "before",
+      msg: "任务编号格式不正确",
+    });
   });
 
   it("needs a session", async () => {
@@ -108,14 +129,27 @@ describe("the OpenAPI document", () => {
     expect((document.paths?.[op.path] as Record<string, { operationId?: string }>)[op.method.toLowerCase()]?.operationId).toBe(name);
   });
 
-  it.each(["/api/proxy/jimeng/image", "/api/proxy/jimeng/create"])("describes %s as JSON or multipart/form-data with a binary image", (path) => {
-    const post = (document.paths?.[path] as Record<string, { requestBody?: { content?: Record<string, { schema?: { properties?: Record<string, { format?: string }> } }> } }>).post;
-    expect(Object.keys(post?.requestBody?.content ?? {})).toEqual(["application/json", "multipart/form-data"]);
-    expect(post?.requestBody?.content?.["multipart/form-data"]?.schema?.properties?.image?.format).toBe("binary");
-  });
+  it.each(["/api/proxy/jimeng/image", "/api/proxy/jimeng/create"])(
+    "describes %s as JSON or multipart/form-data with a binary image",
+    (path) => {
+      const post = (
+        document.paths?.[path] as Record<
+          string,
+          { requestBody?: { content?: Record<string, { schema?: { properties?: Record<string, { format?: string }> } }> } }
+        >
+      ).post;
+      expect(Object.keys(post?.requestBody?.content ?? {})).toEqual(["application/json", "multipart/form-data"]);
+      expect(post?.requestBody?.content?.["multipart/form-data"]?.schema?.properties?.image?.format).toBe("binary");
+    },
+  );
 
   it("describes the held answers: leading whitespace as JSON, or an event stream on request", () => {
-    const post = (document.paths?.["/api/proxy/sora"] as Record<string, { description?: string; responses: Record<string, { content: Record<string, unknown> }> }>).post;
+    const post = (
+      document.paths?.["/api/proxy/sora"] as Record<
+        string,
+        { description?: string; responses: Record<string, { content: Record<string, unknown> }> }
+      >
+    ).post;
     expect(post?.description).toMatch(/whitespace/);
     expect(Object.keys(post?.responses["200"]?.content ?? {})).toEqual(["application/json", "text/event-stream"]);
   });

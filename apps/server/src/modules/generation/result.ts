@@ -1,4 +1,10 @@
-import { tasksPageSize, type ListTasksRequest, type ListTasksResponse, type QueryResultRequest, type QueryResultResponse } from "@ocean1/contract";
+import {
+  tasksPageSize,
+  type ListTasksRequest,
+  type ListTasksResponse,
+  type QueryResultRequest,
+  type QueryResultResponse,
+} from "@ocean1/contract";
 import type { AppDeps } from "../../deps.js";
 import { AppError } from "../../errors/app-error.js";
 import { toGenerationResult, toSummary } from "./answers.js";

@@ -8,7 +8,9 @@ let fake: FakeUpstream;
 let app: TestApp;
 beforeAll(async () => {
   fake = await startFakeUpstream();
-  app = await startTestApp(grsaiEnv(fake, { SORA_WAIT_SECONDS: "5", JIMENG_BASE_URL: fake.url, JIMENG_API_KEY: "jimeng-key" }), { tuning: fastTuning });
+  app = await startTestApp(grsaiEnv(fake, { SORA_WAIT_SECONDS: "5", JIMENG_BASE_URL: fake.url, JIMENG_API_KEY: "jimeng-key" }), {
+    tuning: fastTuning,
+  });
   let polls = 0;
   fake.on("/v1/video/sora-video", () => accepted("up-trpc"));
   fake.on("/v1/draw/result", () => (++polls > 2 ? succeeded("up-trpc", "https://cdn.example.com/trpc.mp4") : running("up-trpc", 30)));
@@ -23,7 +25,14 @@ describe("the generation procedures over tRPC (the typed client's path)", () => 
   it("soraCreate holds until the task ends and answers the same document as REST", async () => {
     const user = await createTestUser(app.deps, { points: 20 });
     const res = await app.post("/trpc/soraCreate", soraRequest, user.headers);
-    expect(res.body).toEqual({ result: { data: { status: "success", data: { id: expect.any(String), status: "completed", progress: 100, result_url: "https://cdn.example.com/trpc.mp4" } } } });
+    expect(res.body).toEqual({
+      result: {
+        data: {
+          status: "success",
+          data: { id: expect.any(String), status: "completed", progress: 100, result_url: "https://cdn.example.com/trpc.mp4" },
+        },
+      },
+    });
   });
 
   it("jimengImageCreate answers pending at once, and queryResult follows the task", async () => {

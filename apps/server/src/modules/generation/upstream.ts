@@ -27,7 +27,11 @@ export const upstreamMessages = {
   lost: "生成服务找不到该任务（可能已过期或丢失），积分已退回，请重新提交",
 } as const;
 
-const moderationMessages: ReadonlySet<string> = new Set([upstreamMessages.outputModeration, upstreamMessages.inputModeration, upstreamMessages.contentFiltered]);
+const moderationMessages: ReadonlySet<string> = new Set([
+  upstreamMessages.outputModeration,
+  upstreamMessages.inputModeration,
+  upstreamMessages.contentFiltered,
+]);
 
 /**
  * The stable code of a failed task (DESIGN.md §2). A task's failure message is always one of
@@ -44,7 +48,13 @@ export interface UpstreamResponse {
 }
 
 /** One POST to a provider with its Bearer key; network errors and timeouts throw. */
-export async function postUpstream(endpoint: ProviderEndpoint, path: string, body: string | FormData, timeoutMs: number, json = true): Promise<UpstreamResponse> {
+export async function postUpstream(
+  endpoint: ProviderEndpoint,
+  path: string,
+  body: string | FormData,
+  timeoutMs: number,
+  json = true,
+): Promise<UpstreamResponse> {
   const headers: Record<string, string> = { Authorization: `Bearer ${endpoint.apiKey}`, Accept: "application/json, text/event-stream" };
   if (json) headers["Content-Type"] = "application/json";
   const res = await fetch(`${endpoint.baseUrl}${path}`, { method: "POST", headers, body, signal: AbortSignal.timeout(timeoutMs) });
@@ -73,7 +83,12 @@ export async function readText(body: ReadableStream<Uint8Array> | null, maxBytes
 export function outcomeOfStatus(status: number): UpstreamOutcome | undefined {
   if (status === 200) return undefined;
   if (status === 401 || status === 403) {
-    return { kind: "failed", message: upstreamMessages.serviceProblem, detail: `upstream refused our key (HTTP ${status})`, operatorProblem: true };
+    return {
+      kind: "failed",
+      message: upstreamMessages.serviceProblem,
+      detail: `upstream refused our key (HTTP ${status})`,
+      operatorProblem: true,
+    };
   }
   if (status === 429 || status >= 500) return { kind: "transient", detail: `HTTP ${status}` };
   return { kind: "failed", message: upstreamMessages.serviceProblem, detail: `HTTP ${status}`, operatorProblem: true };

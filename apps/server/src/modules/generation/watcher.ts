@@ -81,13 +81,15 @@ export class TaskWatcher {
   private schedule(): void {
     if (this.timer || this.closed || this.waiters.size === 0) return;
     this.timer = setTimeout(() => {
-      void this.pass().then(
-        () => undefined,
-        (error: unknown) => this.options.logger.warn({ err: error }, "watcher pass failed"),
-      ).finally(() => {
-        this.timer = undefined;
-        this.schedule();
-      });
+      void this.pass()
+        .then(
+          () => undefined,
+          (error: unknown) => this.options.logger.warn({ err: error }, "watcher pass failed"),
+        )
+        .finally(() => {
+          this.timer = undefined;
+          this.schedule();
+        });
     }, this.options.intervalMs);
     this.timer.unref();
   }
@@ -97,10 +99,13 @@ export class TaskWatcher {
     if (ids.length === 0) return;
     if (!this.refreshing) {
       this.refreshing = true;
-      void this.options.refresh(ids).then(
-        () => undefined,
-        (error: unknown) => this.options.logger.warn({ err: error }, "refresh of held tasks failed"),
-      ).finally(() => (this.refreshing = false));
+      void this.options
+        .refresh(ids)
+        .then(
+          () => undefined,
+          (error: unknown) => this.options.logger.warn({ err: error }, "refresh of held tasks failed"),
+        )
+        .finally(() => (this.refreshing = false));
     }
     const tasks = await this.options.load(ids);
     const now = Date.now();

@@ -26,7 +26,11 @@ export type InviteStatus = "active" | "disabled" | "expired" | "exhausted";
  * The one rule of whether a code can be used at `now`: registration claims only an `active` code,
  * and `invites list` shows this status. A personal code of a disabled account is disabled too.
  */
-export function inviteStatus(invite: Pick<InviteCode, "disabled_at" | "expires_at" | "max_uses" | "uses">, now: Date, ownerDisabled: boolean): InviteStatus {
+export function inviteStatus(
+  invite: Pick<InviteCode, "disabled_at" | "expires_at" | "max_uses" | "uses">,
+  now: Date,
+  ownerDisabled: boolean,
+): InviteStatus {
   if (invite.disabled_at || ownerDisabled) return "disabled";
   if (invite.expires_at && invite.expires_at <= now) return "expired";
   if (invite.max_uses !== null && invite.uses >= invite.max_uses) return "exhausted";

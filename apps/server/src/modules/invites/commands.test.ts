@@ -13,20 +13,38 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-const context = (options: CommandContext["options"] = {}, args: string[] = []): CommandContext => ({ deps: app.deps, args, options, json: true });
+const context = (options: CommandContext["options"] = {}, args: string[] = []): CommandContext => ({
+  deps: app.deps,
+  args,
+  options,
+  json: true,
+});
 const create = (options: CommandContext["options"] = {}, args: string[] = []) => createInviteCommand.run(context(options, args));
 const list = (options: CommandContext["options"] = {}) => listInvitesCommand.run(context(options));
 
 describe("invites create", () => {
   it("generates an 8-character code from the unambiguous alphabet, unlimited and without expiry", async () => {
     const result = await create();
-    expect(result.json).toMatchObject({ code: expect.stringMatching(new RegExp(`^[${inviteAlphabet}]{8}$`)), status: "active", uses: 0, max_uses: null, expires_at: null, owner_user_id: null });
+    expect(result.json).toMatchObject({
+      code: expect.stringMatching(new RegExp(`^[${inviteAlphabet}]{8}$`)),
+      status: "active",
+      uses: 0,
+      max_uses: null,
+      expires_at: null,
+      owner_user_id: null,
+    });
     expect(result.text).toContain("max uses: unlimited, expires: never");
   });
 
   it("keeps a chosen code normalised to upper case, with its use limit and expiry, as snake_case JSON", async () => {
     const result = await create({ code: " vip-2099 ", "max-uses": "3", expires: "2099-12-31T23:59:59+08:00" });
-    expect(result.json).toMatchObject({ code: "VIP-2099", max_uses: 3, uses: 0, expires_at: new Date("2099-12-31T15:59:59Z"), status: "active" });
+    expect(result.json).toMatchObject({
+      code: "VIP-2099",
+      max_uses: 3,
+      uses: 0,
+      expires_at: new Date("2099-12-31T15:59:59Z"),
+      status: "active",
+    });
     expect(result.text).toBe("created invite code VIP-2099 (max uses: 3, expires: 2099-12-31T15:59:59.000Z)");
     const stored = await app.deps.db.selectFrom("invite_codes").selectAll().where("code", "=", "VIP-2099").executeTakeFirstOrThrow();
     expect(stored).toMatchObject({ max_uses: 3, owner_user_id: null, disabled_at: null });
@@ -64,7 +82,18 @@ describe("invites list", () => {
     const rows = (await list()).json as Record<string, unknown>[];
     expect(rows).toContainEqual(expect.objectContaining({ code: "ONE-USE", uses: 1, max_uses: 1, status: "exhausted", owner_email: null }));
     expect(rows.every((row) => row.owner_user_id === null)).toBe(true);
-    expect(Object.keys(rows[0] ?? {})).toEqual(["id", "code", "status", "uses", "max_uses", "expires_at", "owner_user_id", "owner_email", "disabled_at", "created_at"]);
+    expect(Object.keys(rows[0] ?? {})).toEqual([
+      "id",
+      "code",
+      "status",
+      "uses",
+      "max_uses",
+      "expires_at",
+      "owner_user_id",
+      "owner_email",
+      "disabled_at",
+      "created_at",
+    ]);
 
     const all = (await list({ all: true })).json as Record<string, unknown>[];
     expect(all).toContainEqual(expect.objectContaining({ owner_email: user.email, owner_user_id: expect.any(Number), status: "active" }));

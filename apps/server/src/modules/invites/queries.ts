@@ -31,7 +31,11 @@ export async function lockInviteCode(trx: Transaction<Database>, code: string): 
 }
 
 export async function countInviteUse(trx: Transaction<Database>, inviteId: number): Promise<void> {
-  await trx.updateTable("invite_codes").set((eb) => ({ uses: eb("uses", "+", 1) })).where("id", "=", inviteId).execute();
+  await trx
+    .updateTable("invite_codes")
+    .set((eb) => ({ uses: eb("uses", "+", 1) }))
+    .where("id", "=", inviteId)
+    .execute();
 }
 
 export async function isUserDisabled(db: Kysely<Database>, userId: number): Promise<boolean> {

@@ -4,7 +4,16 @@ import type { Database, InviteCode } from "../../db/schema.js";
 import { AppError } from "../../errors/app-error.js";
 import { changePoints } from "../points/ledger.js";
 import { generateInviteCode, inviteStatus, normaliseInviteCode, type InviteStatus } from "./codes.js";
-import { countInviteUse, insertInviteCode, isUserDisabled, listInviteCodes, lockInviteCode, setInvitedBy, type InviteListing, type NewInviteCode } from "./queries.js";
+import {
+  countInviteUse,
+  insertInviteCode,
+  isUserDisabled,
+  listInviteCodes,
+  lockInviteCode,
+  setInvitedBy,
+  type InviteListing,
+  type NewInviteCode,
+} from "./queries.js";
 
 /** 32^8 codes make a collision rare; a few fresh draws make it irrelevant. */
 const generationAttempts = 5;

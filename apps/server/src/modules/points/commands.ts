@@ -5,7 +5,8 @@ import { checkLedger } from "./ledger-check.js";
 
 export const ledgerCheckCommand: Command = {
   name: "ledger check",
-  usage: "ledger check   (exit 0 when every balance matches its ledger and every failed task was refunded exactly once; otherwise exit 1 and name each offending user)",
+  usage:
+    "ledger check   (exit 0 when every balance matches its ledger and every failed task was refunded exactly once; otherwise exit 1 and name each offending user)",
   options: {},
   async run({ deps, args }) {
     noPositionals(args);

@@ -15,11 +15,14 @@ let richRowIds: number[];
 async function moveRichPoints(count: number): Promise<void> {
   for (let i = 0; i < count; i++) {
     const delta = i % 2 === 0 ? 7 : -3;
-    await app.deps.db.transaction().execute((trx) =>
-      changePoints(trx, { userId: rich.id, delta, type: delta > 0 ? "reward" : "consume", description: `第 ${i} 次` }),
-    );
+    await app.deps.db
+      .transaction()
+      .execute((trx) => changePoints(trx, { userId: rich.id, delta, type: delta > 0 ? "reward" : "consume", description: `第 ${i} 次` }));
     // Another user's rows interleave with rich's, so ids are not contiguous per user.
-    if (i % 10 === 0) await app.deps.db.transaction().execute((trx) => changePoints(trx, { userId: other.id, delta: 1, type: "reward", description: "每日奖励" }));
+    if (i % 10 === 0)
+      await app.deps.db
+        .transaction()
+        .execute((trx) => changePoints(trx, { userId: other.id, delta: 1, type: "reward", description: "每日奖励" }));
   }
 }
 
@@ -56,7 +59,9 @@ describe("GET /api/user/history", () => {
 
   it("answers only the caller's own rows", async () => {
     const mine = await history(other, "?limit=200");
-    const otherIds = (await app.deps.db.selectFrom("ledger").select("id").where("user_id", "=", other.id).orderBy("id", "desc").execute()).map((r) => r.id);
+    const otherIds = (
+      await app.deps.db.selectFrom("ledger").select("id").where("user_id", "=", other.id).orderBy("id", "desc").execute()
+    ).map((r) => r.id);
     expect(mine.body.data.map((row: { id: number }) => row.id)).toEqual(otherIds);
     expect(mine.body.data[0].balance_after).toBe(await pointsOf(app.deps, other.id));
     const richIds = new Set(richRowIds);
@@ -72,7 +77,10 @@ describe("GET /api/user/history", () => {
     expect((await history(rich, "?limit=5")).body.data.map((r: { id: number }) => r.id)).toEqual(richRowIds.slice(-5).reverse());
     expect((await history(rich, "?limit=200")).body.data).toHaveLength(70);
     for (const bad of ["?limit=201", "?limit=0", "?limit=abc", "?limit=2.5"]) {
-      expect(await history(rich, bad)).toEqual({ status: 200, body: { status: "failed", code: "VALIDATION", field: "limit", msg: expect.stringMatching(/^条数/) } });
+      expect(await history(rich, bad)).toEqual({
+        status: 200,
+        body: { status: "failed", code: "VALIDATION", field: "limit", msg: expect.stringMatching(/^条数/) },
+      });
     }
   });
 
@@ -93,7 +101,12 @@ describe("GET /api/user/history", () => {
     const pivot = richRowIds[40]!;
     const res = await history(rich, `?before=${pivot}&limit=3`);
     expect(res.body.data.map((r: { id: number }) => r.id)).toEqual(richRowIds.slice(37, 40).reverse());
-    const otherRow = await app.deps.db.selectFrom("ledger").select("id").where("user_id", "=", other.id).orderBy("id", "desc").executeTakeFirstOrThrow();
+    const otherRow = await app.deps.db
+      .selectFrom("ledger")
+      .select("id")
+      .where("user_id", "=", other.id)
+      .orderBy("id", "desc")
+      .executeTakeFirstOrThrow();
     const mixed = await history(rich, `?before=${otherRow.id}&limit=200`);
     expect(mixed.body.data.every((r: { id: number }) => richRowIds.includes(r.id) && r.id < otherRow.id)).toBe(true);
   });
@@ -104,7 +117,8 @@ describe("GET /api/user/history", () => {
       await app.get("/api/user/history", { "x-user-email": rich.email }),
       await app.get("/api/user/history", { "x-user-email": rich.email, "x-device-id": other.deviceId }),
     ];
-    for (const res of attempts) expect(res).toEqual({ status: 200, body: { status: "failed", code: "UNAUTHENTICATED", msg: "登录已失效，请重新登录" } });
+    for (const res of attempts)
+      expect(res).toEqual({ status: 200, body: { status: "failed", code: "UNAUTHENTICATED", msg: "登录已失效，请重新登录" } });
     // A page rendered on the server is told to log in from the browser instead.
     const fromServer = await app.get("/api/user/history", { "x-user-email": rich.email, "x-device-id": "server" });
     expect(fromServer).toEqual({ status: 200, body: { status: "failed", code: "INVALID_DEVICE", msg: expect.stringContaining("浏览器") } });
@@ -125,7 +139,9 @@ describe("GET /api/user/history", () => {
     });
     await hasBegun;
     // Twenty changes of the same user race each other while the early transaction waits, then it commits last.
-    await Promise.all(Array.from({ length: 20 }, (_, i) => app.deps.db.transaction().execute((trx) => changePoints(trx, credit(`并发 ${i}`)))));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => app.deps.db.transaction().execute((trx) => changePoints(trx, credit(`并发 ${i}`)))),
+    );
     go();
     const last = await early;
 
@@ -138,7 +154,9 @@ describe("GET /api/user/history", () => {
   });
 
   it("is also served over tRPC as getHistory", async () => {
-    const res = await fetch(`${app.url}/trpc/getHistory?input=${encodeURIComponent(JSON.stringify({ limit: 1 }))}`, { headers: rich.headers });
+    const res = await fetch(`${app.url}/trpc/getHistory?input=${encodeURIComponent(JSON.stringify({ limit: 1 }))}`, {
+      headers: rich.headers,
+    });
     const body = (await res.json()) as { result: { data: { data: { id: number }[] } } };
     expect(body.result.data.data.map((row) => row.id)).toEqual([richRowIds.at(-1)]);
   });

@@ -19,12 +19,19 @@ beforeAll(async () => {
     await createTestUser(app.deps, { points: 40 }),
     await createTestUser(app.deps, { points: 0 }),
   ];
-  for (const [user, delta] of [[alice, -30], [bob, 15], [alice, 12], [bob, -55], [carol, 9]] as const) {
-    await app.deps.db.transaction().execute((trx) => changePoints(trx, { userId: user.id, delta, type: "adjust", description: "运营调整：测试" }));
+  for (const [user, delta] of [
+    [alice, -30],
+    [bob, 15],
+    [alice, 12],
+    [bob, -55],
+    [carol, 9],
+  ] as const) {
+    await app.deps.db
+      .transaction()
+      .execute((trx) => changePoints(trx, { userId: user.id, delta, type: "adjust", description: "运营调整：测试" }));
   }
 });
 afterAll(() => app.close());
-
 
 const lastRowOf = async (user: TestUser) =>
   app.deps.db.selectFrom("ledger").selectAll().where("user_id", "=", user.id).orderBy("id", "desc").executeTakeFirstOrThrow();
@@ -63,7 +70,11 @@ describe("ledger check on a corrupted ledger", () => {
     await sql`update users set points = points + 1 where id = ${bob.id}`.execute(app.deps.db);
     try {
       const report = await checkLedger(app.deps.db);
-      expect(report).toEqual({ ok: false, users_checked: 3, offenders: [{ email: bob.email, problem: "points 1 != sum of ledger amounts 0" }] });
+      expect(report).toEqual({
+        ok: false,
+        users_checked: 3,
+        offenders: [{ email: bob.email, problem: "points 1 != sum of ledger amounts 0" }],
+      });
     } finally {
       await sql`update users set points = points - 1 where id = ${bob.id}`.execute(app.deps.db);
     }
@@ -74,7 +85,9 @@ describe("ledger check on a corrupted ledger", () => {
     await sql`update ledger set balance_after = balance_after + 2 where id = ${row.id}`.execute(app.deps.db);
     try {
       const report = await checkLedger(app.deps.db);
-      expect(report.offenders).toEqual([{ email: carol.email, problem: `ledger row ${row.id}: balance_after 11 != previous balance 0 + amount 9` }]);
+      expect(report.offenders).toEqual([
+        { email: carol.email, problem: `ledger row ${row.id}: balance_after 11 != previous balance 0 + amount 9` },
+      ]);
     } finally {
       await sql`update ledger set balance_after = balance_after - 2 where id = ${row.id}`.execute(app.deps.db);
     }
@@ -87,15 +100,26 @@ describe("ledger check on a corrupted ledger", () => {
       const report = await checkLedger(app.deps.db);
       expect(report.offenders.map((o) => o.email).sort()).toEqual([alice.email, bob.email].sort());
     } finally {
-      await app.deps.db.insertInto("ledger").values([aliceRow, bobRow].map(({ id: _id, ...row }) => row)).execute();
+      await app.deps.db
+        .insertInto("ledger")
+        .values([aliceRow, bobRow].map(({ id: _id, ...row }) => row))
+        .execute();
     }
   });
 
   it("flags a negative balance_after, had the database check been dropped", async () => {
     await sql`alter table ledger drop constraint ledger_balance_after_check`.execute(app.deps.db);
     const row = await app.deps.db.transaction().execute(async (trx) => {
-      const user = await trx.insertInto("users").values({ email: "negative@example.com", nickname: "n", password_hash: "x" }).returning("id").executeTakeFirstOrThrow();
-      return trx.insertInto("ledger").values({ user_id: user.id, type: "adjust", amount: -3, balance_after: -3, description: "x" }).returning(["id", "user_id"]).executeTakeFirstOrThrow();
+      const user = await trx
+        .insertInto("users")
+        .values({ email: "negative@example.com", nickname: "n", password_hash: "x" })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      return trx
+        .insertInto("ledger")
+        .values({ user_id: user.id, type: "adjust", amount: -3, balance_after: -3, description: "x" })
+        .returning(["id", "user_id"])
+        .executeTakeFirstOrThrow();
     });
     try {
       const report = await checkLedger(app.deps.db);

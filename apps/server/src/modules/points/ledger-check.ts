@@ -94,7 +94,10 @@ export async function checkLedger(db: Kysely<Database>): Promise<LedgerCheckRepo
     .setIsolationLevel("repeatable read")
     .setAccessMode("read only")
     .execute(async (trx) => {
-      const { users } = await trx.selectFrom("users").select((eb) => eb.fn.countAll<number>().as("users")).executeTakeFirstOrThrow();
+      const { users } = await trx
+        .selectFrom("users")
+        .select((eb) => eb.fn.countAll<number>().as("users"))
+        .executeTakeFirstOrThrow();
       const { rows } = await offendersQuery.execute(trx);
       const offenders = [...rows.map((row) => ({ email: row.email, problem: describeProblems(row) })), ...(await taskLedgerOffenders(trx))];
       return { ok: offenders.length === 0, users_checked: Number(users), offenders };

@@ -28,17 +28,26 @@ describe("changePoints under concurrency", () => {
     const rows = await app.deps.db.selectFrom("ledger").selectAll().where("user_id", "=", user.id).orderBy("id").execute();
     expect(rows).toHaveLength(21);
     // Each row follows the previous one: no lost update, no two debits from the same balance.
-    expect(rows.map((row) => row.balance_after)).toEqual([200, 190, 180, 170, 160, 150, 140, 130, 120, 110, 100, 90, 80, 70, 60, 50, 40, 30, 20, 10, 0]);
+    expect(rows.map((row) => row.balance_after)).toEqual([
+      200, 190, 180, 170, 160, 150, 140, 130, 120, 110, 100, 90, 80, 70, 60, 50, 40, 30, 20, 10, 0,
+    ]);
   });
 
   it("keeps every concurrent mixed credit and debit, never going negative", async () => {
     const user = await createTestUser(app.deps, { points: 0 });
     const deltas = Array.from({ length: 60 }, (_, i) => (i % 3 === 0 ? 25 : -10));
-    const results = await Promise.allSettled(deltas.map((delta) => change({ userId: user.id, delta, type: delta > 0 ? "recharge" : "consume", description: "并发" })));
+    const results = await Promise.allSettled(
+      deltas.map((delta) => change({ userId: user.id, delta, type: delta > 0 ? "recharge" : "consume", description: "并发" })),
+    );
     const applied = deltas.filter((_, i) => results[i]?.status === "fulfilled");
     expect(applied.filter((d) => d > 0)).toHaveLength(20);
     expect(await pointsOf(app.deps, user.id)).toBe(applied.reduce((sum, d) => sum + d, 0));
-    const rows = await app.deps.db.selectFrom("ledger").select(["amount", "balance_after"]).where("user_id", "=", user.id).orderBy("id").execute();
+    const rows = await app.deps.db
+      .selectFrom("ledger")
+      .select(["amount", "balance_after"])
+      .where("user_id", "=", user.id)
+      .orderBy("id")
+      .execute();
     let balance = 0;
     for (const row of rows) {
       balance += row.amount;

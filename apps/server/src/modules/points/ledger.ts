@@ -24,7 +24,8 @@ export const maxBalance = 2_147_483_647;
  * update orders concurrent changes of one user, so `balance_after` always follows the previous row.
  */
 export async function changePoints(trx: Transaction<Database>, change: PointsChange): Promise<LedgerRow> {
-  if (!Number.isSafeInteger(change.delta) || Math.abs(change.delta) > maxBalance) throw new Error(`points delta must be an integer within the balance column, got ${change.delta}`);
+  if (!Number.isSafeInteger(change.delta) || Math.abs(change.delta) > maxBalance)
+    throw new Error(`points delta must be an integer within the balance column, got ${change.delta}`);
   // Summed as bigint: `points + delta` in the integer column's own type would overflow into an SQL error.
   const newBalance = sql<number>`${sql.ref("points")}::bigint + ${change.delta}`;
   const updated = await trx

@@ -18,7 +18,9 @@ const olderRows = `select ${columns} from ledger where user_id = $1 and id < $3 
 /** A user's ledger rows, newest first, served by the (user_id, id desc) index. */
 export async function listLedgerRows(db: Kysely<Database>, userId: number, page: LedgerPage): Promise<HistoryRow[]> {
   const query =
-    page.before === undefined ? prepared<HistoryRow>(newestRows, [userId, page.limit]) : prepared<HistoryRow>(olderRows, [userId, page.limit, page.before]);
+    page.before === undefined
+      ? prepared<HistoryRow>(newestRows, [userId, page.limit])
+      : prepared<HistoryRow>(olderRows, [userId, page.limit, page.before]);
   const { rows } = await db.executeQuery(query);
   return rows;
 }

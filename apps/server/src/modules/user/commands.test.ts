@@ -37,7 +37,8 @@ describe("users list", () => {
 describe("users show", () => {
   it("shows the account, its personal invite code, devices, session and latest ledger rows", async () => {
     const user = await createTestUser(app.deps, { points: 20, inviteCode: "SHOW1234", nickname: "小明" });
-    const shown = (await runCommand(usersShowCommand, app.deps, { args: [`  ${user.email.toUpperCase()}`], json: true })).json as UserDetails;
+    const shown = (await runCommand(usersShowCommand, app.deps, { args: [`  ${user.email.toUpperCase()}`], json: true }))
+      .json as UserDetails;
     expect(shown).toMatchObject({
       id: user.id,
       email: user.email,
@@ -89,7 +90,10 @@ describe("users adjust-points", () => {
 
   it("refuses to take the balance below 0, saying what the balance is, and changes nothing", async () => {
     const user = await createTestUser(app.deps, { points: 30 });
-    await expect(adjust(user.email, "-31")).rejects.toMatchObject({ code: "INSUFFICIENT_POINTS", userMessage: expect.stringContaining("当前余额 30") });
+    await expect(adjust(user.email, "-31")).rejects.toMatchObject({
+      code: "INSUFFICIENT_POINTS",
+      userMessage: expect.stringContaining("当前余额 30"),
+    });
     expect(await pointsOf(app.deps, user.id)).toBe(30);
     expect(await ledgerRowsOf(user)).toHaveLength(1);
     expect((await adjust(user.email, "-30")).json).toMatchObject({ balance_after: 0 });
@@ -138,7 +142,9 @@ describe("users disable", () => {
   it("keeps a disabled user out even if a session row reappears", async () => {
     const user = await createTestUser(app.deps);
     await runCommand(usersDisableCommand, app.deps, { args: [user.email] });
-    await app.deps.db.transaction().execute((trx) => startSession(trx, user.id, hashDeviceId(app.deps.secret, user.deviceId), app.clock.now()));
+    await app.deps.db
+      .transaction()
+      .execute((trx) => startSession(trx, user.id, hashDeviceId(app.deps.secret, user.deviceId), app.clock.now()));
     expect((await app.get("/api/user/history", user.headers)).body.code).toBe("UNAUTHENTICATED");
   });
 
@@ -151,6 +157,8 @@ describe("users disable", () => {
   });
 
   it("refuses an unknown email", async () => {
-    await expect(runCommand(usersDisableCommand, app.deps, { args: ["ghost@example.com"] })).rejects.toMatchObject({ code: "EMAIL_NOT_REGISTERED" });
+    await expect(runCommand(usersDisableCommand, app.deps, { args: ["ghost@example.com"] })).rejects.toMatchObject({
+      code: "EMAIL_NOT_REGISTERED",
+    });
   });
 });

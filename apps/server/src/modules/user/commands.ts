@@ -1,4 +1,12 @@
-import { anyInteger, checkedOption, noPositionals, onePositional, optionalInteger, requiredInteger, requiredString } from "../../cli/arguments.js";
+import {
+  anyInteger,
+  checkedOption,
+  noPositionals,
+  onePositional,
+  optionalInteger,
+  requiredInteger,
+  requiredString,
+} from "../../cli/arguments.js";
 import type { Command } from "../../cli/commands.js";
 import { formatTable } from "../../cli/output.js";
 import { adjustPoints, ZAdjustAmount, ZAdjustReason } from "./adjust-points.js";
@@ -46,7 +54,10 @@ export const usersAdjustPointsCommand: Command = {
     const reason = checkedOption(ZAdjustReason, requiredString(options, "reason"), "reason");
     const adjusted = await adjustPoints(deps, { email, amount, reason });
     const sign = adjusted.amount > 0 ? "+" : "";
-    return { text: `${adjusted.email}: ${sign}${adjusted.amount} points, balance now ${adjusted.balance_after} (ledger row ${adjusted.ledger_id})`, json: adjusted };
+    return {
+      text: `${adjusted.email}: ${sign}${adjusted.amount} points, balance now ${adjusted.balance_after} (ledger row ${adjusted.ledger_id})`,
+      json: adjusted,
+    };
   },
 };
 

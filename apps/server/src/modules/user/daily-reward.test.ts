@@ -25,7 +25,13 @@ async function signedIn() {
 }
 
 const rewardRows = (userId: number) =>
-  app.deps.db.selectFrom("ledger").select(["amount", "balance_after", "description", "ref"]).where("user_id", "=", userId).where("type", "=", "reward").orderBy("id").execute();
+  app.deps.db
+    .selectFrom("ledger")
+    .select(["amount", "balance_after", "description", "ref"])
+    .where("user_id", "=", userId)
+    .where("type", "=", "reward")
+    .orderBy("id")
+    .execute();
 
 describe("daily online reward", () => {
   it("is granted by the first heartbeat of each calendar day in REWARD_TIMEZONE, and only by it", async () => {
@@ -42,7 +48,11 @@ describe("daily online reward", () => {
       { amount: 3, balance_after: 3, description: "每日在线奖励", ref: "reward:2030-03-01" },
       { amount: 3, balance_after: 6, description: "每日在线奖励", ref: "reward:2030-03-02" },
     ]);
-    const user = await app.deps.db.selectFrom("users").select(["points", "last_reward_day"]).where("id", "=", account.id).executeTakeFirstOrThrow();
+    const user = await app.deps.db
+      .selectFrom("users")
+      .select(["points", "last_reward_day"])
+      .where("id", "=", account.id)
+      .executeTakeFirstOrThrow();
     expect(user).toEqual({ points: 6, last_reward_day: "2030-03-02" });
     expect((await logIn(app, account, account.deviceId)).body.data.points).toBe(6);
   });
@@ -59,7 +69,11 @@ describe("daily online reward", () => {
   it("is not granted to a rejected heartbeat", async () => {
     moveTo("2030-03-06T04:00:00Z");
     const account = await signedIn();
-    const res = await app.post("/api/user/heartbeat", { email: account.email }, { "x-user-email": account.email, "x-device-id": "another-device-id" });
+    const res = await app.post(
+      "/api/user/heartbeat",
+      { email: account.email },
+      { "x-user-email": account.email, "x-device-id": "another-device-id" },
+    );
     expect(res.body).toEqual({ status: "rejected" });
     expect(await rewardRows(account.id)).toEqual([]);
   });
@@ -76,9 +90,11 @@ describe("daily online reward", () => {
   it("is refused twice for the same user and day by the database itself", async () => {
     const account = await signedIn();
     const grant = () =>
-      app.deps.db.transaction().execute((trx) =>
-        changePoints(trx, { userId: account.id, delta: 3, type: "reward", description: "每日在线奖励", ref: "reward:2030-03-09" }),
-      );
+      app.deps.db
+        .transaction()
+        .execute((trx) =>
+          changePoints(trx, { userId: account.id, delta: 3, type: "reward", description: "每日在线奖励", ref: "reward:2030-03-09" }),
+        );
     await grant();
     await expect(grant()).rejects.toThrow(/ledger_reward_once_per_day/);
   });

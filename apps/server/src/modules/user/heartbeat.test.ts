@@ -16,7 +16,9 @@ const dayMs = 86_400_000;
 /** Any authenticated call, through tRPC's protectedProcedure with the headers a device would send. */
 const probeRouter = router({ whoAmI: protectedProcedure.query(({ ctx }) => ctx.user.email) });
 async function authenticatedCall(email: string, deviceId: string): Promise<string> {
-  const caller = createCallerFactory(probeRouter)(createContextInner(app.deps, { requestId: "test", ip: "127.0.0.1", email, deviceId, log: app.deps.logger }));
+  const caller = createCallerFactory(probeRouter)(
+    createContextInner(app.deps, { requestId: "test", ip: "127.0.0.1", email, deviceId, log: app.deps.logger }),
+  );
   try {
     return await caller.whoAmI();
   } catch (error) {
@@ -58,11 +60,18 @@ describe("heartbeat", () => {
     expect((await heartbeat(app, account.email.toUpperCase(), account.deviceId, account.email)).body.status).toBe("ok");
   });
 
-  it("fails INVALID_DEVICE, as every authenticated call does, for the device id \"server\" or one too short", async () => {
+  it('fails INVALID_DEVICE, as every authenticated call does, for the device id "server" or one too short', async () => {
     const account = await signedIn();
     for (const deviceId of ["server", "short"]) {
-      const res = await app.post("/api/user/heartbeat", { email: account.email }, { "x-user-email": account.email, "x-device-id": deviceId });
-      expect(res).toEqual({ status: 200, body: { status: "failed", code: "INVALID_DEVICE", msg: "设备标识无效，请在浏览器中打开页面后重新登录" } });
+      const res = await app.post(
+        "/api/user/heartbeat",
+        { email: account.email },
+        { "x-user-email": account.email, "x-device-id": deviceId },
+      );
+      expect(res).toEqual({
+        status: 200,
+        body: { status: "failed", code: "INVALID_DEVICE", msg: "设备标识无效，请在浏览器中打开页面后重新登录" },
+      });
       expect(await authenticatedCall(account.email, deviceId)).toBe("INVALID_DEVICE");
     }
     expect((await heartbeat(app, account.email, account.deviceId)).body.status).toBe("ok");
@@ -72,7 +81,10 @@ describe("heartbeat", () => {
     const account = await signedIn();
     for (const body of [{}, { email: "not an email" }]) {
       const res = await app.post("/api/user/heartbeat", body, { "x-user-email": account.email, "x-device-id": account.deviceId });
-      expect(res).toEqual({ status: 200, body: { status: "failed", code: "VALIDATION", field: "email", msg: expect.stringContaining("邮箱") } });
+      expect(res).toEqual({
+        status: 200,
+        body: { status: "failed", code: "VALIDATION", field: "email", msg: expect.stringContaining("邮箱") },
+      });
     }
   });
 
