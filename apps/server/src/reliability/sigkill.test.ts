@@ -1,58 +1,25 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { sql } from "kysely";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { systemClock } from "../lib/clock.js";
 import type { AppDeps } from "../deps.js";
-import { startSimulator, type RunningSimulator } from "../simulator/app.js";
-import { createTestDatabase, type TestDatabase } from "../test/database.js";
+import { useBuiltServerFixture } from "../test/built-server-fixture.js";
 import { createTestUser, pointsOf } from "../test/fixtures.js";
-import { bananaRequest, grsaiKey, soraRequest } from "../test/generation.js";
-import { assertBuilt, postJson, runCli, startServerProcess, type ServerProcess } from "../test/server-process.js";
+import { bananaRequest, soraRequest } from "../test/generation.js";
+import { postJson, runCli, startServerProcess, type ServerProcess } from "../test/server-process.js";
 
 const secret = "reliability-secret-reliability-secret-01";
 
-let workDir: string;
-let database: TestDatabase;
-let simulator: RunningSimulator;
-let env: Record<string, string>;
-beforeAll(async () => {
-  assertBuilt();
-  workDir = await mkdtemp(path.join(tmpdir(), "ocean1-sigkill-"));
-  database = await createTestDatabase();
-  // The upstream runs in the test's process: it outlives the server it answers.
-  // Upstream tasks run a minute (they are still running whatever the machine's load when the server stops), until
-  // the test lets them finish by `finishUpstream()`.
-  simulator = await startSimulator({ taskMs: 60_000 });
-  env = {
-    DATABASE_URL: database.url,
-    OCEAN1_SECRET: secret,
-    OCEAN1_DATA_DIR: path.join(workDir, "data"),
-    GRSAI_BASE_URL: simulator.url,
-    GRSAI_API_KEY: grsaiKey,
-  };
-});
-/** The upstream finishes every task it runs now. */
-function finishUpstream(): void {
-  for (const task of simulator.state.tasks.values()) task.durationMs = 0;
-}
-
-afterAll(async () => {
-  await simulator?.close();
-  await database?.drop();
-  await rm(workDir, { recursive: true, force: true });
-});
+const fx = useBuiltServerFixture("sigkill", secret);
 
 const unfinished = async () =>
-  (await sql<{ n: number }>`select count(*)::int as n from tasks where status in ('pending', 'processing')`.execute(database.db)).rows[0]
+  (await sql<{ n: number }>`select count(*)::int as n from tasks where status in ('pending', 'processing')`.execute(fx.database.db)).rows[0]
     ?.n;
 
 describe("the built server killed with SIGKILL during generation", () => {
   it("finishes or refunds every task after a restart, and `ledger check` passes", async () => {
-    const deps = { db: database.db, clock: systemClock, secret } as unknown as AppDeps;
+    const deps = { db: fx.database.db, clock: systemClock, secret } as unknown as AppDeps;
     const user = await createTestUser(deps, { points: 10_000 });
-    let server: ServerProcess = await startServerProcess(env, workDir);
+    let server: ServerProcess = await startServerProcess(fx.env, fx.workDir);
     const held: Promise<unknown>[] = [];
     for (let i = 0; i < 6; i++) {
       held.push(
@@ -68,7 +35,7 @@ describe("the built server killed with SIGKILL during generation", () => {
     for (let i = 0; i < 2; i++)
       held.push(postJson(`${server.url}/api/proxy/sora`, { ...soraRequest, prompt: `[hang] ${i}` }, user.headers).catch(() => "cut"));
     await expect
-      .poll(async () => (await sql<{ n: number }>`select count(*)::int as n from tasks`.execute(database.db)).rows[0]?.n, {
+      .poll(async () => (await sql<{ n: number }>`select count(*)::int as n from tasks`.execute(fx.database.db)).rows[0]?.n, {
         timeout: 10_000,
         interval: 50,
       })
@@ -77,7 +44,7 @@ describe("the built server killed with SIGKILL during generation", () => {
     await expect
       .poll(
         async () =>
-          (await sql<{ n: number }>`select count(*)::int as n from tasks where upstream_id is not null`.execute(database.db)).rows[0]?.n,
+          (await sql<{ n: number }>`select count(*)::int as n from tasks where upstream_id is not null`.execute(fx.database.db)).rows[0]?.n,
         { timeout: 10_000, interval: 50 },
       )
       .toBe(12);
@@ -89,24 +56,24 @@ describe("the built server killed with SIGKILL during generation", () => {
     const charged = 10_000 - (await pointsOf(deps, user.id));
     expect(charged).toBeGreaterThan(0);
 
-    finishUpstream();
+    fx.finishUpstream();
     const restartedAt = Date.now();
-    server = await startServerProcess(env, workDir);
+    server = await startServerProcess(fx.env, fx.workDir);
     try {
       // The dead instance's leases (30 s in production; 120 s, the submit grace, for a task that never got its
       // upstream id) are let lapse now instead of waited for: the built server's timings are not configurable.
       await sql`update tasks set lease_until = now() - interval '1 second', next_poll_at = least(next_poll_at, now()) where status in ('pending', 'processing')`.execute(
-        database.db,
+        fx.database.db,
       );
       await expect.poll(unfinished, { timeout: 15_000, interval: 100 }).toBe(0);
       const recoveredMs = Date.now() - restartedAt;
-      const tasks = await database.db.selectFrom("tasks").select(["public_id", "status", "request", "cost"]).execute();
+      const tasks = await fx.database.db.selectFrom("tasks").select(["public_id", "status", "request", "cost"]).execute();
       const submitted = tasks.filter((task) => !JSON.stringify(task.request).includes("[hang]"));
       const cutOff = tasks.filter((task) => JSON.stringify(task.request).includes("[hang]"));
       expect(submitted.map((task) => task.status)).toEqual(Array(12).fill("completed"));
       expect(cutOff.map((task) => task.status)).toEqual(["failed", "failed"]);
       // Each task was charged once; exactly the cut-off ones were refunded, once each.
-      const ledger = await database.db.selectFrom("ledger").select(["type", "ref", "amount"]).where("user_id", "=", user.id).execute();
+      const ledger = await fx.database.db.selectFrom("ledger").select(["type", "ref", "amount"]).where("user_id", "=", user.id).execute();
       for (const task of tasks) {
         expect(ledger.filter((row) => row.ref === `task:${task.public_id}` && row.type === "consume")).toHaveLength(1);
         expect(ledger.filter((row) => row.ref === `task:${task.public_id}` && row.type === "refund")).toHaveLength(
@@ -114,7 +81,7 @@ describe("the built server killed with SIGKILL during generation", () => {
         );
       }
       expect(await pointsOf(deps, user.id)).toBe(10_000 - submitted.reduce((sum, task) => sum + task.cost, 0));
-      const check = await runCli(["ledger", "check"], env, workDir);
+      const check = await runCli(["ledger", "check"], fx.env, fx.workDir);
       expect(check.code, check.stdout + check.stderr).toBe(0);
       console.log(`sigkill: 14 tasks (12 completed, 2 refunded) final ${recoveredMs} ms after the restart began`);
     } finally {
@@ -124,15 +91,15 @@ describe("the built server killed with SIGKILL during generation", () => {
   }, 60_000);
 
   it("loses no task when one of two instances is killed: the other finishes them", async () => {
-    const deps = { db: database.db, clock: systemClock, secret } as unknown as AppDeps;
+    const deps = { db: fx.database.db, clock: systemClock, secret } as unknown as AppDeps;
     const user = await createTestUser(deps, { points: 10_000 });
     const mine = async (statuses: string[]) =>
       (
         await sql<{
           n: number;
-        }>`select count(*)::int as n from tasks where user_id = ${user.id} and status = any(${statuses}::text[])`.execute(database.db)
+        }>`select count(*)::int as n from tasks where user_id = ${user.id} and status = any(${statuses}::text[])`.execute(fx.database.db)
       ).rows[0]?.n;
-    const [first, second] = await Promise.all([startServerProcess(env, workDir), startServerProcess(env, workDir)]);
+    const [first, second] = await Promise.all([startServerProcess(fx.env, fx.workDir), startServerProcess(fx.env, fx.workDir)]);
     try {
       const held = Array.from({ length: 8 }, (_, i) =>
         postJson(`${first.url}/api/proxy/sora`, { ...soraRequest, prompt: `two ${i}` }, user.headers).catch(() => "cut"),
@@ -142,7 +109,7 @@ describe("the built server killed with SIGKILL during generation", () => {
           async () =>
             (
               await sql<{ n: number }>`select count(*)::int as n from tasks where user_id = ${user.id} and upstream_id is not null`.execute(
-                database.db,
+                fx.database.db,
               )
             ).rows[0]?.n,
           { timeout: 10_000, interval: 50 },
@@ -151,15 +118,15 @@ describe("the built server killed with SIGKILL during generation", () => {
       first.child.kill("SIGKILL");
       await first.exited;
       expect(await Promise.all(held)).toEqual(Array(8).fill("cut"));
-      finishUpstream();
+      fx.finishUpstream();
       const killedAt = Date.now();
       // The killed instance's leases lapse now instead of after 30 s.
       await sql`update tasks set lease_until = now() - interval '1 second' where user_id = ${user.id} and status in ('pending', 'processing')`.execute(
-        database.db,
+        fx.database.db,
       );
       await expect.poll(() => mine(["pending", "processing"]), { timeout: 15_000, interval: 100 }).toBe(0);
       expect(await mine(["completed"])).toBe(8);
-      const check = await runCli(["ledger", "check"], env, workDir);
+      const check = await runCli(["ledger", "check"], fx.env, fx.workDir);
       expect(check.code, check.stdout + check.stderr).toBe(0);
       console.log(`sigkill of one of two instances: 8 tasks finished by the other ${Date.now() - killedAt} ms after the kill`);
     } finally {
