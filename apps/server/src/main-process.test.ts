@@ -1,25 +1,18 @@
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "./db/embedded.js";
 import { createTestDatabase, type TestDatabase } from "./test/database.js";
-
-/** The built server and CLI, as `pnpm start` and `pnpm ocean1` run them (turbo builds them before the tests). */
-const serverPath = fileURLToPath(new URL("../dist/main.js", import.meta.url));
-const cliPath = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
+import { assertBuilt, cliPath, runBuilt, serverPath, type ProcessRun } from "./test/server-process.js";
 
 let workDir: string;
 let database: TestDatabase;
 beforeAll(async () => {
-  for (const file of [serverPath, cliPath]) {
-    if (!existsSync(file)) throw new Error(`${file} is missing: run \`pnpm --filter @ocean1/server build\` first`);
-  }
+  assertBuilt();
   workDir = await mkdtemp(path.join(tmpdir(), "ocean1-start-"));
   database = await createTestDatabase();
 });
@@ -28,28 +21,9 @@ afterAll(async () => {
   await rm(workDir, { recursive: true, force: true });
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(file: string, args: string[], env: Record<string, string>): Promise<Run> {
-  const child = spawn(process.execPath, [file, ...args], {
-    cwd: workDir,
-    env: { PATH: process.env.PATH ?? "", OCEAN1_DATA_DIR: path.join(workDir, "data"), LOG_LEVEL: "error", ...env },
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const killer = setTimeout(() => child.kill("SIGKILL"), 20_000);
-  return new Promise((resolve) =>
-    child.on("close", (code) => {
-      clearTimeout(killer);
-      resolve({ code, stdout, stderr });
-    }),
-  );
+/** A built entry point run to its end, with a data dir of this file's own. */
+function run(file: string, args: string[], env: Record<string, string>): Promise<ProcessRun> {
+  return runBuilt(file, args, { OCEAN1_DATA_DIR: path.join(workDir, "data"), ...env }, workDir);
 }
 
 describe("start-up failures say what is wrong in one line", () => {

@@ -3,6 +3,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashDeviceId, startSession } from "../modules/auth/sessions.js";
 import { startFakeUpstream, type FakeUpstream } from "../test/fake-upstream.js";
+import { allProvidersAt } from "../test/generation.js";
 import { startTestApp, type TestApp } from "../test/app.js";
 import { createTestUser, type TestUser } from "../test/fixtures.js";
 import { exampleOf, type OpenApiDocument } from "../test/hostile.js";
@@ -21,14 +22,7 @@ let othersTask: string;
 let doc: OpenApiDocument;
 beforeAll(async () => {
   fake = await startFakeUpstream();
-  app = await startTestApp({
-    GRSAI_BASE_URL: fake.url,
-    GRSAI_API_KEY: "k-0123456789",
-    JIMENG_BASE_URL: fake.url,
-    JIMENG_API_KEY: "k-0123456789",
-    CHAT_BASE_URL: fake.url,
-    CHAT_API_KEY: "k-0123456789",
-  });
+  app = await startTestApp(allProvidersAt(fake));
   me = await createTestUser(app.deps, { points: 1_000 });
   other = await createTestUser(app.deps, { points: 1_000 });
   // My old device: its session ended when a new one started elsewhere (one active session per user).

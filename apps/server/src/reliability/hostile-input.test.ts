@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "kysely";
 import { startFakeUpstream, type FakeUpstream } from "../test/fake-upstream.js";
+import { allProvidersAt } from "../test/generation.js";
 import { startTestApp, type TestApp } from "../test/app.js";
 import { createTestUser, type TestUser } from "../test/fixtures.js";
 import { exampleOf, hostileBodies, hostileValues, isValidQuery, isValidString, type OpenApiDocument } from "../test/hostile.js";
@@ -17,14 +18,7 @@ let poor: TestUser;
 beforeAll(async () => {
   fake = await startFakeUpstream();
   // Providers configured (at a fake that is never reached), so no operation stops at NOT_CONFIGURED before validating.
-  app = await startTestApp({
-    GRSAI_BASE_URL: fake.url,
-    GRSAI_API_KEY: "k-0123456789",
-    JIMENG_BASE_URL: fake.url,
-    JIMENG_API_KEY: "k-0123456789",
-    CHAT_BASE_URL: fake.url,
-    CHAT_API_KEY: "k-0123456789",
-  });
+  app = await startTestApp(allProvidersAt(fake));
   rich = await createTestUser(app.deps, { points: 1_000 });
   // The paying operations run as a user of 0 points: input that passes validation is refused INSUFFICIENT_POINTS
   // rather than run (a test below shows validation comes first), so the database stays unchanged.

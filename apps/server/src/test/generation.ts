@@ -22,6 +22,19 @@ export function grsaiEnv(fake: Pick<FakeUpstream, "url">, extra: Record<string, 
   return { GRSAI_BASE_URL: `${fake.url}/v1/`, GRSAI_API_KEY: grsaiKey, ...extra };
 }
 
+/** Every provider configured at one fake upstream: no operation stops at PROVIDER_NOT_CONFIGURED. */
+export function allProvidersAt(fake: Pick<FakeUpstream, "url">): Record<string, string> {
+  const key = "k-0123456789";
+  return {
+    GRSAI_BASE_URL: fake.url,
+    GRSAI_API_KEY: key,
+    JIMENG_BASE_URL: fake.url,
+    JIMENG_API_KEY: key,
+    CHAT_BASE_URL: fake.url,
+    CHAT_API_KEY: key,
+  };
+}
+
 export const soraRequest = { model: "sora-2", prompt: "A cat walking on the beach", aspectRatio: "16:9", duration: 5, size: "small" };
 export const bananaRequest = { model: "banana-v1", prompt: "A sunset over mountains", imageSize: "1024x1024", aspectRatio: "1:1" };
 

@@ -51,12 +51,15 @@ export async function startServerProcess(env: Record<string, string>, cwd: strin
 }
 
 /** Runs the built CLI to its end. */
-export function runCli(
-  args: string[],
-  env: Record<string, string>,
-  cwd: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [cliPath, ...args], { cwd, env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "error", ...env } });
+export interface ProcessRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a built entry point (`serverPath`, `cliPath`) to its end, killed after 20 s; errors only in its log. */
+export function runBuilt(file: string, args: string[], env: Record<string, string>, cwd: string): Promise<ProcessRun> {
+  const child = spawn(process.execPath, [file, ...args], { cwd, env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "error", ...env } });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -68,6 +71,11 @@ export function runCli(
       resolve({ code, stdout, stderr });
     }),
   );
+}
+
+/** The operator CLI as `pnpm ocean1` runs it. */
+export function runCli(args: string[], env: Record<string, string>, cwd: string): Promise<ProcessRun> {
+  return runBuilt(cliPath, args, env, cwd);
 }
 
 /** POST JSON as the frontend does, answering status and parsed body (or the text when not JSON). */

@@ -1,6 +1,6 @@
 import type { AppDeps } from "../../deps.js";
 import { AppError } from "../../errors/app-error.js";
-import { findActiveSession, isUsableDeviceId, type AuthenticatedUser } from "./sessions.js";
+import { findActiveSession, isUsableDeviceId, refuseUnusableDeviceId, type AuthenticatedUser } from "./sessions.js";
 
 export interface SessionHeaders {
   /** Header `x-user-email`, trimmed and lower-cased. */
@@ -18,6 +18,7 @@ export async function authenticate(
   headers: SessionHeaders,
 ): Promise<AuthenticatedUser> {
   const { email, deviceId } = headers;
+  refuseUnusableDeviceId(deviceId);
   const user =
     email && isUsableDeviceId(deviceId)
       ? await findActiveSession(deps.db, email, deviceId, {
@@ -26,8 +27,6 @@ export async function authenticate(
           now: deps.clock.now(),
         })
       : null;
-  // The frontend under server rendering sends `"server"`: it must log in from the browser.
-  if (deviceId !== undefined && !isUsableDeviceId(deviceId)) throw new AppError("INVALID_DEVICE");
   if (!user) throw new AppError("UNAUTHENTICATED");
   return user;
 }

@@ -8,7 +8,7 @@ import { changePoints } from "../points/ledger.js";
 import type { ClientInfo } from "./client.js";
 import { withVerifiedCode } from "./codes.js";
 import { insertAccount } from "./queries.js";
-import { hashDeviceId, isUsableDeviceId, trustDevice } from "./sessions.js";
+import { hashDeviceId, refuseUnusableDeviceId, trustDevice } from "./sessions.js";
 
 /** The invite code to apply under the policy, or null; an empty one counts as none. */
 function inviteCodeUnderPolicy(policy: Config["invitePolicy"], inviteCode: string | undefined): string | null {
@@ -26,7 +26,7 @@ export async function register(deps: AppDeps, input: RegisterRequest, client: Cl
   const { config } = deps;
   const inviteCode = inviteCodeUnderPolicy(config.invitePolicy, input.invite_code);
   // No header (a script) registers without a trusted device; `"server"` or a short id is a page rendered on the server.
-  if (client.deviceId !== undefined && !isUsableDeviceId(client.deviceId)) throw new AppError("INVALID_DEVICE");
+  refuseUnusableDeviceId(client.deviceId);
   const deviceHash = client.deviceId !== undefined ? hashDeviceId(deps.secret, client.deviceId) : null;
   const now = deps.clock.now();
   await withVerifiedCode(deps, { email: input.email, code: input.verify_code, purpose: "general", now }, async (trx) => {

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from "kysely";
 import type { Database, User } from "../../db/schema.js";
+import { AppError } from "../../errors/app-error.js";
 import { keyedHash } from "../../lib/secrets.js";
 import { readSession } from "./session-reads.js";
 
@@ -13,6 +14,15 @@ export function hashDeviceId(secret: string, deviceId: string): string {
 
 export function isUsableDeviceId(deviceId: string | undefined): deviceId is string {
   return typeof deviceId === "string" && deviceId.length >= 8 && deviceId.length <= 200 && deviceId !== "server";
+}
+
+/**
+ * A device id that was sent but that no session can have is refused, not ignored: `"server"` is the
+ * frontend rendered on the server, which must log in from the browser (DESIGN §2). No header at all is
+ * left to the caller (a script, an ended session).
+ */
+export function refuseUnusableDeviceId(deviceId: string | undefined): void {
+  if (deviceId !== undefined && !isUsableDeviceId(deviceId)) throw new AppError("INVALID_DEVICE");
 }
 
 export interface SessionLookup {

@@ -1,14 +1,8 @@
 import type { HeartbeatRequest, HeartbeatResponse } from "@ocean1/contract";
 import type { AppDeps } from "../../deps.js";
-import { AppError } from "../../errors/app-error.js";
-import { findActiveSession, isUsableDeviceId } from "../auth/sessions.js";
+import type { SessionHeaders } from "../auth/authenticate.js";
+import { findActiveSession, isUsableDeviceId, refuseUnusableDeviceId } from "../auth/sessions.js";
 import { grantDailyReward } from "./daily-reward.js";
-
-/** The caller as its headers name it (`x-user-email`, `x-device-id`). */
-export interface SessionHeaders {
-  email: string | undefined;
-  deviceId: string | undefined;
-}
 
 /**
  * The hottest path: one indexed read when nothing is due. A caller that is not the active session
@@ -17,7 +11,7 @@ export interface SessionHeaders {
  * authenticated call, so a server-side render does not log the browser out.
  */
 export async function heartbeat(deps: AppDeps, input: HeartbeatRequest, caller: SessionHeaders): Promise<HeartbeatResponse> {
-  if (caller.deviceId !== undefined && !isUsableDeviceId(caller.deviceId)) throw new AppError("INVALID_DEVICE");
+  refuseUnusableDeviceId(caller.deviceId);
   if (!caller.email || caller.email !== input.email || !isUsableDeviceId(caller.deviceId)) return { status: "rejected" };
   const now = deps.clock.now();
   const user = await findActiveSession(deps.db, caller.email, caller.deviceId, {
