@@ -1,41 +1,36 @@
 import { randomBytes } from "node:crypto";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Worker } from "node:worker_threads";
 import { sql } from "kysely";
 import pg from "pg";
-import { createApp } from "../app.js";
-import { loadConfig } from "../config.js";
-import { createDatabase } from "../db/database.js";
+import { createDatabase, type Db } from "../db/database.js";
+import { freePort } from "../db/embedded.js";
 import { migrateToLatest } from "../db/migrate.js";
-import { systemClock } from "../lib/clock.js";
-import { createLogger } from "../logger.js";
-import { createOutboxMailer } from "../mail/mailer.js";
 import { hashDeviceId } from "../modules/auth/sessions.js";
-import { createGeneration } from "../modules/generation/generation.js";
-import { resolveProviders } from "../providers.js";
+import { startSimulator } from "../simulator/app.js";
+import { fireSora, type HeldUser } from "./held-clients.js";
+import { startServer, type ServerProcess } from "./processes.js";
 
 /**
- * `pnpm bench:held`: memory of many concurrently held sora requests, and upstream calls per task.
- * The server runs in this thread; the simulator and the clients run in a worker thread, so the
- * heap figures are the server's own. Knobs: BENCH_HELD (1000), BENCH_TASK_SECONDS (40), BENCH_ADMIN_URL.
+ * `pnpm bench:held`: the BUILT server (`dist/main.js`, production mode, logging at info to a file) in
+ * its own process on a throwaway PostgreSQL; the GrsAI simulator and 1,000 clients in this process.
+ * CPU (utime + stime) and RSS of the server process are read from /proc. Three windows:
+ *   1. idle: no task at all (the server's own background jobs);
+ *   2. polling only: 1,000 sora tasks running, nobody holding them (the reconciler polls the upstream);
+ *   3. holding: 1,000 sora requests held open (15 s whitespace keep-alives) while their tasks run.
+ * Knobs: BENCH_HELD (1000), BENCH_TASK_SECONDS (90), BENCH_WINDOW_SECONDS (30), BENCH_POLL_PHASE (1; 0 skips
+ * window 2), BENCH_ADMIN_URL (an existing cluster), BENCH_PROFILE=<dir> (--cpu-prof of the server).
  */
-const held = Number(process.env.BENCH_HELD ?? 1000);
-const taskSeconds = Number(process.env.BENCH_TASK_SECONDS ?? 40);
-/** How long the CPU of the holding process is measured, once every request is held. */
-const idleWindowMs = 5_000;
-
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-const gc = (globalThis as { gc?: () => void }).gc;
-function memory() {
-  gc?.();
-  const { rss, heapUsed } = process.memoryUsage();
-  return { rss, heapUsed };
-}
+// A benchmark tool's own knobs, not the server's configuration (which config.ts reads).
+const env = process.env;
+const held = Number(env.BENCH_HELD ?? 1000);
+const taskSeconds = Number(env.BENCH_TASK_SECONDS ?? 90);
+const windowSeconds = Number(env.BENCH_WINDOW_SECONDS ?? 30);
+const pollPhase = env.BENCH_POLL_PHASE !== "0";
+const dist = path.dirname(fileURLToPath(new URL("../main.js", import.meta.url)));
 
 async function adminQuery(url: string, statement: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
@@ -43,23 +38,59 @@ async function adminQuery(url: string, statement: string): Promise<void> {
   await client.query(statement).finally(() => client.end());
 }
 
-function nextMessage<T>(worker: Worker, key: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const listener = (message: Record<string, unknown>) => {
-      if (message.error) reject(new Error(String(message.error)));
-      if (key in message) {
-        worker.off("message", listener);
-        resolve(message[key] as T);
-      }
-    };
-    worker.on("message", listener);
-  });
+/** `count` users with a session each and 20 points (one sora-2 of 10 s), recorded as the ledger's first row. */
+async function seedHeldUsers(db: Db, secret: string, count: number): Promise<HeldUser[]> {
+  const users = Array.from({ length: count }, (_, i) => ({ email: `held${i}@example.com`, device: `held-device-${i}` }));
+  const inserted = await db
+    .insertInto("users")
+    .values(users.map((u, i) => ({ email: u.email, nickname: `held${i}`, password_hash: "x" })))
+    .returning(["id"])
+    .execute();
+  await db
+    .insertInto("sessions")
+    .values(inserted.map((u, i) => ({ user_id: u.id, device_hash: hashDeviceId(secret, users[i]?.device ?? "") })))
+    .execute();
+  await sql`update users set points = 20`.execute(db);
+  await sql`insert into ledger (user_id, type, amount, balance_after, description) select id, 'adjust', 20, 20, 'bench' from users`.execute(
+    db,
+  );
+  return users;
 }
+
+interface Window {
+  seconds: number;
+  corePercent: number;
+  rssMb: number;
+  polls: number;
+  submits: number;
+}
+
+/** CPU of the server process over `seconds`, and the upstream calls the simulator saw meanwhile. */
+async function measureWindow(server: ServerProcess, counts: { submit: number; result: number }, seconds: number): Promise<Window> {
+  const before = { cpu: server.cpuSeconds(), at: performance.now(), polls: counts.result, submits: counts.submit };
+  await sleep(seconds * 1000);
+  const elapsed = (performance.now() - before.at) / 1000;
+  return {
+    seconds: elapsed,
+    corePercent: ((server.cpuSeconds() - before.cpu) / elapsed) * 100,
+    rssMb: server.rssMb(),
+    polls: counts.result - before.polls,
+    submits: counts.submit - before.submits,
+  };
+}
+
+async function unfinishedTasks(db: Db): Promise<number> {
+  const { rows } = await sql<{ n: number }>`select count(*)::int as n from tasks where status in ('pending', 'processing')`.execute(db);
+  return rows[0]?.n ?? 0;
+}
+
+const pct = (n: number) => `${n.toFixed(1)} %`;
+const perSecond = (w: Window) => w.polls / w.seconds;
 
 async function main(): Promise<void> {
   const workDir = await mkdtemp(path.join(tmpdir(), "ocean1-bench-held-"));
   await chmod(workDir, 0o755);
-  let adminUrl = process.env.BENCH_ADMIN_URL;
+  let adminUrl = env.BENCH_ADMIN_URL;
   let stopCluster = async () => {};
   if (!adminUrl) {
     const { startEmbeddedPostgres } = await import("../db/embedded.js");
@@ -71,120 +102,128 @@ async function main(): Promise<void> {
   await adminQuery(adminUrl, `create database ${dbName}`);
   const url = new URL(adminUrl);
   url.pathname = `/${dbName}`;
-  const db = createDatabase({ url: url.toString(), poolSize: 20 });
+  const databaseUrl = url.toString();
+  const db = createDatabase({ url: databaseUrl, poolSize: 2 });
   await migrateToLatest(db);
-
-  const worker = new Worker(new URL("./held-clients.js", import.meta.url));
-  worker.postMessage({ start: { taskMs: taskSeconds * 1000 } });
-  const simulatorUrl = await nextMessage<string>(worker, "simulatorUrl");
-
-  const config = loadConfig(
-    { LOG_LEVEL: "silent", SORA_WAIT_SECONDS: "590", GRSAI_BASE_URL: simulatorUrl, GRSAI_API_KEY: "bench" },
-    undefined,
-  );
-  const logger = createLogger("silent");
   const secret = randomBytes(32).toString("hex");
-  const core = {
-    db,
-    config,
-    secret,
-    logger,
-    clock: systemClock,
-    mailer: createOutboxMailer(path.join(workDir, "outbox"), logger),
-    providers: resolveProviders(config),
+  const users = await seedHeldUsers(db, secret, pollPhase ? 2 * held : held);
+  const pollingUsers = pollPhase ? users.slice(held) : [];
+  const heldUsers = users.slice(0, held);
+
+  const simulator = await startSimulator({ taskMs: taskSeconds * 1000 });
+  const counts = simulator.state.counts;
+  const port = await freePort();
+  const serverEnv = {
+    NODE_ENV: "production",
+    ALLOW_DEV_DEFAULTS_IN_PRODUCTION: "1",
+    DATABASE_URL: databaseUrl,
+    OCEAN1_SECRET: secret,
+    HOST: "127.0.0.1",
+    PORT: String(port),
+    OCEAN1_DATA_DIR: path.join(workDir, "data"),
+    LOG_LEVEL: "info",
+    SORA_WAIT_SECONDS: "590",
+    GRSAI_BASE_URL: simulator.url,
+    GRSAI_API_KEY: "bench-key-for-the-simulator",
+    OCEAN1_SIMULATOR: "0",
   };
-  const deps = { ...core, generation: createGeneration(core) };
-
-  const users = Array.from({ length: held }, (_, i) => ({ email: `held${i}@example.com`, device: `held-device-${i}` }));
-  const inserted = await db
-    .insertInto("users")
-    .values(users.map((u, i) => ({ email: u.email, nickname: `held${i}`, password_hash: "x" })))
-    .returning(["id"])
-    .execute();
-  await db
-    .insertInto("sessions")
-    .values(inserted.map((u, i) => ({ user_id: u.id, device_hash: hashDeviceId(secret, users[i]?.device ?? "") })))
-    .execute();
-  // Each user starts with 20 points, recorded as the ledger's first row.
-  await sql`update users set points = 20`.execute(db);
-  await sql`insert into ledger (user_id, type, amount, balance_after, description) select id, 'adjust', 20, 20, 'bench' from users`.execute(
-    db,
+  const args = [
+    ...(env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(env.BENCH_PROFILE)}`] : []),
+    path.join(dist, "main.js"),
+  ];
+  const logFile = path.join(workDir, "server.log");
+  const server = await startServer(args, `http://127.0.0.1:${port}/healthz`, logFile, serverEnv);
+  const baseUrl = server.url;
+  const load = () =>
+    loadavg()
+      .map((n) => n.toFixed(2))
+      .join(" ");
+  console.log(
+    `ocean1 held-request bench ${new Date().toISOString()}: built server (dist/main.js, production, LOG_LEVEL=info to a file) in its own process; ` +
+      `simulator and ${held} clients in the bench process; tasks of ${taskSeconds} s, windows of ${windowSeconds} s; load average ${load()}`,
   );
 
-  const server: Server = createApp(deps).listen(0, "127.0.0.1");
-  await new Promise<void>((resolve) => server.once("listening", resolve));
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-
-  // Warm the paths once, then take the baseline.
-  await fetch(`${baseUrl}/healthz`);
-  const before = memory();
-  console.log(`ocean1 held-request bench: ${held} sora requests held at once against the simulator (tasks take ${taskSeconds} s)`);
-  const done = nextMessage<{ ms: number; completed: number; withWhitespace: number; upstream: { submit: number; result: number } }>(
-    worker,
-    "done",
-  );
-  worker.postMessage({ fire: { baseUrl, users } });
-  const allHeldMs = await nextMessage<number>(worker, "allHeld");
-  // On a loaded machine the first tasks may finish before the last request is held: wait at most half a task.
-  const holdDeadline = Date.now() + (taskSeconds * 1000) / 2;
-  while (deps.generation.watcher.size < held && Date.now() < holdDeadline) await sleep(100);
+  for (let i = 0; i < 20; i++) await fetch(`${baseUrl}/healthz`).then((res) => res.text());
   await sleep(2_000);
-  // CPU of the whole process (server, and the idle simulator and clients of the worker) while all are held.
-  const cpuBefore = process.cpuUsage();
-  const eluBefore = performance.eventLoopUtilization();
-  const windowStarted = performance.now();
-  await sleep(idleWindowMs);
-  const cpu = process.cpuUsage(cpuBefore);
-  // The server's own thread: the share of the window its event loop was busy (the worker's clients excluded).
-  const serverLoopPercent = performance.eventLoopUtilization(eluBefore).utilization * 100;
-  const idleCorePercent = ((cpu.user + cpu.system) / 1000 / (performance.now() - windowStarted)) * 100;
-  const during = memory();
-  const watchers = deps.generation.watcher.size;
-  const result = await done;
+  const idle = await measureWindow(server, counts, Math.min(10, windowSeconds));
+  const baseRss = server.rssMb();
+  console.log(`idle (no task): server ${pct(idle.corePercent)} of a core, RSS ${baseRss.toFixed(1)} MB`);
+
+  let polling: Window | undefined;
+  if (pollPhase) {
+    // The same 1,000 tasks, nobody holding them: each client hangs up once its answer has started.
+    const fired = fireSora(baseUrl, pollingUsers, { hangUp: true });
+    await fired.allHeld;
+    await sleep(3_000);
+    polling = await measureWindow(server, counts, windowSeconds);
+    const answers = await fired.done;
+    console.log(
+      `polling only (${answers.started} tasks running, not held): server ${pct(polling.corePercent)} of a core, ` +
+        `${perSecond(polling).toFixed(1)} upstream polls/s, RSS ${polling.rssMb.toFixed(1)} MB`,
+    );
+    while ((await unfinishedTasks(db)) > 0) await sleep(1_000);
+  }
+
+  const taskStarted = Date.now();
+  const fired = fireSora(baseUrl, heldUsers, { hangUp: false });
+  const allHeldMs = await fired.allHeld;
+  await sleep(3_000);
+  const holding = await measureWindow(server, counts, windowSeconds);
+  const windowEndedAfter = (Date.now() - taskStarted) / 1000;
+  const answers = await fired.done;
 
   const { rows } = await sql<{ tasks: number; calls: number; completed: number }>`
     select count(*)::int as tasks, sum(upstream_calls)::int as calls, count(*) filter (where status = 'completed')::int as completed from tasks`.execute(
     db,
   );
   const stats = rows[0] ?? { tasks: 0, calls: 0, completed: 0 };
+  const pollUs = polling && polling.polls > 0 ? ((polling.corePercent - idle.corePercent) / 100 / perSecond(polling)) * 1e6 : undefined;
+  const pollingShare = pollUs === undefined ? undefined : (perSecond(holding) * pollUs) / 1e4;
 
-  console.log(`all ${held} answers started (headers sent) after ${allHeldMs} ms; held at once: ${watchers}`);
+  console.log(`all ${held} answers started (headers sent) after ${allHeldMs} ms; window ended ${windowEndedAfter.toFixed(0)} s after the first request`);
   console.log(
-    `server heap used: ${mb(before.heapUsed)} before, ${mb(during.heapUsed)} while holding ${watchers} → ${((during.heapUsed - before.heapUsed) / watchers / 1024).toFixed(1)} KB per held request`,
+    `holding ${held}: server ${pct(holding.corePercent)} of a core over ${holding.seconds.toFixed(1)} s, ${perSecond(holding).toFixed(1)} upstream polls/s, ` +
+      `${holding.submits} submits in the window`,
   );
-  console.log(`process RSS (server + worker with simulator and clients): ${mb(before.rss)} before, ${mb(during.rss)} while holding`);
+  if (pollUs !== undefined && pollingShare !== undefined)
+    console.log(
+      `  of which upstream polling ≈ ${pct(pollingShare)} (${perSecond(holding).toFixed(1)} polls/s × ${pollUs.toFixed(0)} µs per poll from the polling-only window less idle); ` +
+        `holding itself (watcher, keep-alives) ≈ ${pct(holding.corePercent - idle.corePercent - pollingShare)}; idle background ${pct(idle.corePercent)}`,
+    );
+  console.log(`server RSS: ${baseRss.toFixed(1)} MB idle, ${holding.rssMb.toFixed(1)} MB while holding ${held} → +${(holding.rssMb - baseRss).toFixed(1)} MB`);
   console.log(
-    `answers: ${result.completed}/${held} completed, ${result.withWhitespace} began with keep-alive whitespace, last after ${(result.ms / 1000).toFixed(1)} s`,
+    `answers: ${answers.completed}/${held} completed, ${answers.withWhitespace} began with keep-alive whitespace, last after ${(answers.ms / 1000).toFixed(1)} s`,
   );
   console.log(
-    `upstream calls seen by the simulator: ${result.upstream.submit} submits + ${result.upstream.result} result polls = ${((result.upstream.submit + result.upstream.result) / held).toFixed(2)} per task`,
+    `upstream calls: ${counts.submit} submits + ${counts.result} result polls for ${stats.tasks} tasks = ${((counts.submit + counts.result) / Math.max(1, stats.tasks)).toFixed(2)} per task ` +
+      `(recorded on the tasks: ${(stats.calls / Math.max(1, stats.tasks)).toFixed(2)}; ${stats.completed}/${stats.tasks} completed); load average ${load()}`,
   );
-  console.log(
-    `upstream calls recorded on the tasks: ${(stats.calls / Math.max(1, stats.tasks)).toFixed(2)} per task (${stats.completed}/${stats.tasks} completed)`,
-  );
-  console.log(
-    `CPU while holding ${watchers}: process (server + simulator + clients) ${idleCorePercent.toFixed(1)} % of one core, server event loop busy ${serverLoopPercent.toFixed(1)} % over ${idleWindowMs / 1000} s`,
-  );
-  if (!gc) console.log("(run with node --expose-gc for heap figures after a collection)");
+  if (windowEndedAfter > taskSeconds) console.log(`(warning: the window ended after the tasks' ${taskSeconds} s: raise BENCH_TASK_SECONDS)`);
   // For pnpm bench, which runs this script as a child process and reads its figures.
   const summary = {
     held,
-    watchers,
-    heapAddedMb: (during.heapUsed - before.heapUsed) / 1024 / 1024,
-    rssAddedMb: (during.rss - before.rss) / 1024 / 1024,
-    idleCorePercent,
-    serverLoopPercent,
-    completed: result.completed,
+    completed: answers.completed,
+    tasks: stats.tasks,
+    tasksCompleted: stats.completed,
+    rssAddedMb: holding.rssMb - baseRss,
+    holdingCorePercent: holding.corePercent,
+    idleCorePercent: idle.corePercent,
+    pollingOnlyCorePercent: polling?.corePercent,
+    pollingSharePercent: pollingShare,
+    pollsPerSecond: perSecond(holding),
   };
   console.log(`HELD_SUMMARY ${JSON.stringify(summary)}`);
 
-  worker.postMessage({ stop: true });
-  await deps.generation.shutdown();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await server.stop();
+  await simulator.close();
   await db.destroy();
   await adminQuery(adminUrl, `drop database ${dbName} with (force)`);
   await stopCluster();
-  await rm(workDir, { recursive: true, force: true });
+  if (env.BENCH_KEEP_LOG) console.log(`server log kept in ${logFile}`);
+  else await rm(workDir, { recursive: true, force: true });
+  const complete = answers.completed === held && stats.completed === stats.tasks;
+  if (!complete) console.error(`held requests did not all complete (${answers.completed}/${held}; tasks ${stats.completed}/${stats.tasks})`);
+  process.exit(complete ? 0 : 1);
 }
 
 main().catch((error: unknown) => {
