@@ -180,7 +180,9 @@ async function main(): Promise<void> {
   const pollUs = polling && polling.polls > 0 ? ((polling.corePercent - idle.corePercent) / 100 / perSecond(polling)) * 1e6 : undefined;
   const pollingShare = pollUs === undefined ? undefined : (perSecond(holding) * pollUs) / 1e4;
 
-  console.log(`all ${held} answers started (headers sent) after ${allHeldMs} ms; window ended ${windowEndedAfter.toFixed(0)} s after the first request`);
+  console.log(
+    `all ${held} answers started (headers sent) after ${allHeldMs} ms; window ended ${windowEndedAfter.toFixed(0)} s after the first request`,
+  );
   console.log(
     `holding ${held}: server ${pct(holding.corePercent)} of a core over ${holding.seconds.toFixed(1)} s, ${perSecond(holding).toFixed(1)} upstream polls/s, ` +
       `${holding.submits} submits in the window`,
@@ -190,7 +192,9 @@ async function main(): Promise<void> {
       `  of which upstream polling ≈ ${pct(pollingShare)} (${perSecond(holding).toFixed(1)} polls/s × ${pollUs.toFixed(0)} µs per poll from the polling-only window less idle); ` +
         `holding itself (watcher, keep-alives) ≈ ${pct(holding.corePercent - idle.corePercent - pollingShare)}; idle background ${pct(idle.corePercent)}`,
     );
-  console.log(`server RSS: ${baseRss.toFixed(1)} MB idle, ${holding.rssMb.toFixed(1)} MB while holding ${held} → +${(holding.rssMb - baseRss).toFixed(1)} MB`);
+  console.log(
+    `server RSS: ${baseRss.toFixed(1)} MB idle, ${holding.rssMb.toFixed(1)} MB while holding ${held} → +${(holding.rssMb - baseRss).toFixed(1)} MB`,
+  );
   console.log(
     `answers: ${answers.completed}/${held} completed, ${answers.withWhitespace} began with keep-alive whitespace, last after ${(answers.ms / 1000).toFixed(1)} s`,
   );
@@ -198,7 +202,8 @@ async function main(): Promise<void> {
     `upstream calls: ${counts.submit} submits + ${counts.result} result polls for ${stats.tasks} tasks = ${((counts.submit + counts.result) / Math.max(1, stats.tasks)).toFixed(2)} per task ` +
       `(recorded on the tasks: ${(stats.calls / Math.max(1, stats.tasks)).toFixed(2)}; ${stats.completed}/${stats.tasks} completed); load average ${load()}`,
   );
-  if (windowEndedAfter > taskSeconds) console.log(`(warning: the window ended after the tasks' ${taskSeconds} s: raise BENCH_TASK_SECONDS)`);
+  if (windowEndedAfter > taskSeconds)
+    console.log(`(warning: the window ended after the tasks' ${taskSeconds} s: raise BENCH_TASK_SECONDS)`);
   // For pnpm bench, which runs this script as a child process and reads its figures.
   const summary = {
     held,
@@ -222,7 +227,8 @@ async function main(): Promise<void> {
   if (env.BENCH_KEEP_LOG) console.log(`server log kept in ${logFile}`);
   else await rm(workDir, { recursive: true, force: true });
   const complete = answers.completed === held && stats.completed === stats.tasks;
-  if (!complete) console.error(`held requests did not all complete (${answers.completed}/${held}; tasks ${stats.completed}/${stats.tasks})`);
+  if (!complete)
+    console.error(`held requests did not all complete (${answers.completed}/${held}; tasks ${stats.completed}/${stats.tasks})`);
   process.exit(complete ? 0 : 1);
 }
 

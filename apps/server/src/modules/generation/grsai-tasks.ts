@@ -9,6 +9,7 @@ import { completeTask, failTask } from "./finish.js";
 import { grsaiPaths, submitGrsai } from "./grsai.js";
 import { findTask, recordAccepted } from "./queries.js";
 import { priceRequest } from "./pricing.js";
+import { firstPollInterval } from "./tuning.js";
 import { upstreamMessages, type UpstreamOutcome } from "./upstream.js";
 
 function grsaiEndpoint(deps: AppDeps): ProviderEndpoint {
@@ -63,7 +64,7 @@ async function submitGrsaiTask(
   }
   switch (outcome.kind) {
     case "accepted":
-      await recordAccepted(deps.db, task.id, outcome.upstreamId, tuning.pollIntervalMs, calls);
+      await recordAccepted(deps.db, task.id, outcome.upstreamId, firstPollInterval(tuning, task.kind), calls);
       break;
     case "failed":
       if (outcome.operatorProblem) log.error({ detail: outcome.detail }, "upstream account problem: check the GrsAI account and key");

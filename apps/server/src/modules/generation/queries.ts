@@ -89,32 +89,6 @@ export async function recordAccepted(db: Db, id: number, upstreamId: string, nex
     .execute();
 }
 
-/** A poll answered (running, or a transient failure): the lease is released and the next poll scheduled. */
-export async function recordPoll(
-  db: Db,
-  id: number,
-  owner: string,
-  poll: { progress?: number; failed: boolean; nextPollMs: number },
-): Promise<void> {
-  await db
-    .updateTable("tasks")
-    .set({
-      status: "processing",
-      progress: poll.progress === undefined ? sql`progress` : sql`greatest(progress, ${poll.progress})`,
-      poll_failures: poll.failed ? sql`poll_failures + 1` : 0,
-      lease_owner: null,
-      lease_until: null,
-      polled_at: sql`now()`,
-      next_poll_at: sql`now() + make_interval(secs => ${poll.nextPollMs / 1000})`,
-      upstream_calls: sql`upstream_calls + 1`,
-      updated_at: sql`now()`,
-    })
-    .where("id", "=", id)
-    .where("lease_owner", "=", owner)
-    .where("status", "in", unfinished)
-    .execute();
-}
-
 /** Extends a lease the caller holds (a long synchronous upstream call). */
 export async function renewLease(db: Db, id: number, owner: string, leaseMs: number): Promise<boolean> {
   const row = await db

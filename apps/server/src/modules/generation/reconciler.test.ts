@@ -135,6 +135,41 @@ describe("the reconciler", () => {
     expect(await gap(old)).toBe(375);
   });
 
+  it("polls a young sora task at the five-minute cadence (2.5 × the first interval), a young banana at the first", async () => {
+    const user = await createTestUser(app.deps, { points: 24 });
+    const banana = await acceptedTask(user.id, "up-banana");
+    const priced = priceRequest(app.deps.config.catalog, "sora", "sora-2", { duration: 10, size: "small", aspectRatio: "16:9" });
+    const sora = await chargeAndCreateTask(app.deps, { userId: user.id, kind: "sora", priced, request: { prompt: "p" } });
+    await recordAccepted(app.deps.db, sora.id, "up-sora", 0, 1);
+    fake.on("/v1/draw/result", (request) => running((request.json as { id: string }).id, 10));
+    await reconcileDue(app.deps);
+    const { rows } = await sql<{ id: number; ms: number }>`
+      select id, extract(epoch from next_poll_at - polled_at) * 1000 as ms from tasks where id in (${banana.id}, ${sora.id})`.execute(
+      app.deps.db,
+    );
+    const gapOf = (id: number) => Math.round(rows.find((row) => row.id === id)?.ms ?? 0);
+    expect(gapOf(banana.id)).toBe(50);
+    expect(gapOf(sora.id)).toBe(125);
+  });
+
+  it("records every running task of one pass: its progress, one more upstream call, its lease released", async () => {
+    const user = await createTestUser(app.deps, { points: 12 });
+    const ids = ["up-a", "up-b", "up-c"];
+    const created = await Promise.all(ids.map((id) => acceptedTask(user.id, id)));
+    const progressOf: Record<string, number> = { "up-a": 10, "up-b": 40, "up-c": 70 };
+    fake.on("/v1/draw/result", (request) => {
+      const id = (request.json as { id: string }).id;
+      return running(id, progressOf[id] ?? 0);
+    });
+    expect(await reconcileDue(app.deps)).toEqual({ claimed: 3 });
+    const rows = await Promise.all(created.map((task) => taskByPublicId(app.deps, task.public_id)));
+    expect(rows.map((row) => [row.upstream_id, row.status, row.progress, row.upstream_calls, row.lease_owner])).toEqual([
+      ["up-a", "processing", 10, 2, null],
+      ["up-b", "processing", 40, 2, null],
+      ["up-c", "processing", 70, 2, null],
+    ]);
+  });
+
   it("backs off on 429 and 5xx instead of failing the task, then completes it", async () => {
     const user = await createTestUser(app.deps, { points: 4 });
     const task = await acceptedTask(user.id, "up-busy");

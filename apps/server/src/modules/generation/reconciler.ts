@@ -2,7 +2,8 @@ import type { AppDeps } from "../../deps.js";
 import type { Task } from "../../db/schema.js";
 import { completeTask, failTask } from "./finish.js";
 import { pollGrsai } from "./grsai.js";
-import { claimDueTasks, recordPoll } from "./queries.js";
+import { recordPolls, type PollRecord } from "./poll-records.js";
+import { claimDueTasks } from "./queries.js";
 import { backoff, pollInterval } from "./tuning.js";
 import { upstreamMessages, type UpstreamOutcome } from "./upstream.js";
 
@@ -19,7 +20,7 @@ type ClaimedTask = Task & { age_ms: number };
 export async function reconcileDue(deps: AppDeps): Promise<ReconcileReport> {
   const { tuning, instanceId } = deps.generation;
   const tasks = await claimDueTasks(deps.db, { owner: instanceId, leaseMs: tuning.leaseMs, limit: tuning.reconcileBatch });
-  await Promise.all(tasks.map((task) => workTask(deps, task)));
+  await workTasks(deps, tasks);
   return { claimed: tasks.length };
 }
 
@@ -33,19 +34,33 @@ export async function refreshTasks(deps: AppDeps, ids: number[], options: { user
     ids,
     ...(options.userPoll ? { refreshAfterMs: tuning.refreshMinMs } : {}),
   });
-  await Promise.all(tasks.map((task) => workTask(deps, task)));
+  await workTasks(deps, tasks);
+}
+
+/**
+ * Works the claimed tasks; the polls that leave a task running are recorded together at the end, in
+ * one statement (a final outcome is written at once, in the task's own transaction).
+ */
+async function workTasks(deps: AppDeps, tasks: ClaimedTask[]): Promise<void> {
+  if (tasks.length === 0) return;
+  const polls = (await Promise.all(tasks.map((task) => workTask(deps, task)))).filter((poll) => poll !== undefined);
+  try {
+    await recordPolls(deps.db, deps.generation.instanceId, polls);
+  } catch (error) {
+    deps.logger.error({ err: error, tasks: polls.length }, "recording polls failed; their leases lapse and they are polled again");
+  }
 }
 
 /** Acts on one leased task: fail what can no longer finish, otherwise poll its upstream once. */
-async function workTask(deps: AppDeps, task: ClaimedTask): Promise<void> {
+async function workTask(deps: AppDeps, task: ClaimedTask): Promise<PollRecord | undefined> {
   const { tuning } = deps.generation;
-  const log = deps.logger.child({ task: task.public_id, kind: task.kind });
+  const log = () => deps.logger.child({ task: task.public_id, kind: task.kind }); // only when it logs: a child per poll costs
   try {
     if (task.upstream_id === null) {
       // Nobody holds the lease of a task that never got its upstream id: the instance that created
       // it stopped between the charge and the submit, or during a synchronous upstream call.
       const synchronous = task.kind === "jimeng_image" || task.kind === "jimeng_video";
-      log.warn("task cut off before the upstream answered: failed and refunded");
+      log().warn("task cut off before the upstream answered: failed and refunded");
       await failTask(deps.db, task.id, {
         message: synchronous ? upstreamMessages.restarted : upstreamMessages.interrupted,
         detail: synchronous
@@ -55,7 +70,7 @@ async function workTask(deps: AppDeps, task: ClaimedTask): Promise<void> {
       return;
     }
     if (task.age_ms > tuning.maxAgeMs[task.kind]) {
-      log.warn({ ageMs: task.age_ms }, "task too old: failed and refunded");
+      log().warn({ ageMs: task.age_ms }, "task too old: failed and refunded");
       await failTask(deps.db, task.id, {
         message: upstreamMessages.tooLong,
         detail: `no result after ${Math.round(task.age_ms / 1000)} s`,
@@ -68,41 +83,44 @@ async function workTask(deps: AppDeps, task: ClaimedTask): Promise<void> {
           pollGrsai(endpoint, task.upstream_id ?? "", { submitMs: tuning.submitTimeoutMs, pollMs: tuning.pollTimeoutMs }),
         )
       : { kind: "transient", detail: "GrsAI is no longer configured" };
-    await applyPollOutcome(deps, task, outcome);
+    return await applyPollOutcome(deps, task, outcome);
   } catch (error) {
-    log.error({ err: error }, "reconciling a task failed; its lease lapses and it is tried again");
+    log().error({ err: error }, "reconciling a task failed; its lease lapses and it is tried again");
+    return undefined;
   }
 }
 
-async function applyPollOutcome(deps: AppDeps, task: ClaimedTask, outcome: UpstreamOutcome): Promise<void> {
-  const { tuning, instanceId } = deps.generation;
-  const log = deps.logger.child({ task: task.public_id, kind: task.kind });
+/** Writes a final outcome now; answers what to record for a task that goes on. */
+async function applyPollOutcome(deps: AppDeps, task: ClaimedTask, outcome: UpstreamOutcome): Promise<PollRecord | undefined> {
+  const { tuning } = deps.generation;
+  const log = () => deps.logger.child({ task: task.public_id, kind: task.kind }); // only when it logs: a child per poll costs
   switch (outcome.kind) {
     case "succeeded":
       await completeTask(deps.db, task.id, outcome.url);
       return;
     case "failed":
       if (outcome.upstreamLost)
-        log.warn({ upstreamId: task.upstream_id, detail: outcome.detail }, "upstream does not know this task: failed and refunded");
-      else if (outcome.operatorProblem) log.error({ detail: outcome.detail }, "upstream account problem: check the GrsAI account and key");
-      else log.info({ detail: outcome.detail }, "upstream task failed");
+        log().warn({ upstreamId: task.upstream_id, detail: outcome.detail }, "upstream does not know this task: failed and refunded");
+      else if (outcome.operatorProblem)
+        log().error({ detail: outcome.detail }, "upstream account problem: check the GrsAI account and key");
+      else log().info({ detail: outcome.detail }, "upstream task failed");
       await failTask(deps.db, task.id, { message: outcome.message, detail: outcome.detail, upstreamCalls: 1 });
       return;
     case "running":
     case "accepted":
-      await recordPoll(deps.db, task.id, instanceId, {
+      return {
+        id: task.id,
         progress: outcome.kind === "running" ? outcome.progress : undefined,
         failed: false,
-        nextPollMs: pollInterval(tuning, task.age_ms),
-      });
-      return;
+        nextPollMs: pollInterval(tuning, task.age_ms, task.kind),
+      };
     case "transient":
       if (outcome.unreadable && task.poll_failures + 1 >= tuning.unreadableLimit) {
-        log.error({ detail: outcome.detail }, "upstream answers cannot be read: task failed");
+        log().error({ detail: outcome.detail }, "upstream answers cannot be read: task failed");
         await failTask(deps.db, task.id, { message: upstreamMessages.unreadable, detail: outcome.detail, upstreamCalls: 1 });
         return;
       }
-      log.warn({ detail: outcome.detail, failures: task.poll_failures + 1 }, "upstream unavailable: backing off");
-      await recordPoll(deps.db, task.id, instanceId, { failed: true, nextPollMs: backoff(tuning, task.poll_failures + 1) });
+      log().warn({ detail: outcome.detail, failures: task.poll_failures + 1 }, "upstream unavailable: backing off");
+      return { id: task.id, failed: true, nextPollMs: backoff(tuning, task.poll_failures + 1) };
   }
 }

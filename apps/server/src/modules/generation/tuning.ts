@@ -17,7 +17,10 @@ export interface GenerationTuning {
   pollTimeoutMs: number;
   /** Pauses between submit attempts after a 429 / 5xx / connection failure. */
   submitRetryDelaysMs: number[];
-  /** The first poll interval; it grows for long tasks (×2.5 after a minute, ×7.5 after five). */
+  /**
+   * The first poll interval; it grows for long tasks (×2.5 after a minute, ×7.5 after five). A sora
+   * video takes minutes: it starts at the ×2.5 step (see `pollInterval`).
+   */
   pollIntervalMs: number;
   /** A user's `draw/result` refreshes a task from upstream at most this often. */
   refreshMinMs: number;
@@ -50,11 +53,20 @@ export const defaultTuning: GenerationTuning = {
   maxAgeMs: { sora: 45 * 60_000, banana: 20 * 60_000, jimeng_video: 30 * 60_000, jimeng_image: 20 * 60_000 },
 };
 
-/** Polling slows down as a task ages. */
-export function pollInterval(tuning: GenerationTuning, ageMs: number): number {
-  if (ageMs < 60_000) return tuning.pollIntervalMs;
-  if (ageMs < 5 * 60_000) return tuning.pollIntervalMs * 2.5;
-  return tuning.pollIntervalMs * 7.5;
+/**
+ * Polling slows down as a task ages: 2 s in the first minute, 5 s up to five, 15 s after. A sora video
+ * takes minutes, so it is polled every 5 s from the start: polling a thousand held videos every 2 s cost
+ * an instance a third of a core (docs/performance.md) and told nobody anything sooner.
+ */
+export function pollInterval(tuning: GenerationTuning, ageMs: number, kind: TaskKind): number {
+  if (ageMs >= 5 * 60_000) return tuning.pollIntervalMs * 7.5;
+  if (ageMs >= 60_000 || kind === "sora") return tuning.pollIntervalMs * 2.5;
+  return tuning.pollIntervalMs;
+}
+
+/** When the first poll of a task the upstream just accepted is due. */
+export function firstPollInterval(tuning: GenerationTuning, kind: TaskKind): number {
+  return pollInterval(tuning, 0, kind);
 }
 
 export function backoff(tuning: GenerationTuning, failures: number): number {
