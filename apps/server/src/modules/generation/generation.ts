@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { AppDeps, CoreDeps } from "../../deps.js";
 import { LeaseKeeper } from "./lease-keeper.js";
 import { ProviderLimiter } from "./limiter.js";
+import { PollBudget } from "./poll-budget.js";
 import { findTasks } from "./queries.js";
 import { refreshTasks } from "./reconciler.js";
 import { defaultTuning, type GenerationTuning } from "./tuning.js";
@@ -13,6 +14,8 @@ export interface Generation {
   instanceId: string;
   tuning: GenerationTuning;
   limiter: ProviderLimiter;
+  /** Bounds the upstream polls a second of this instance. */
+  pollBudget: PollBudget;
   watcher: TaskWatcher;
   /** Renews the leases of the synchronous calls this instance is running. */
   leases: LeaseKeeper;
@@ -27,6 +30,7 @@ export function createGeneration(core: CoreDeps, tuning: Partial<GenerationTunin
     instanceId,
     tuning: fullTuning,
     limiter: new ProviderLimiter(fullTuning.maxInFlightPerProvider),
+    pollBudget: new PollBudget(fullTuning.maxPollsPerSecond),
     watcher: new TaskWatcher({
       intervalMs: fullTuning.watchIntervalMs,
       keepAliveMs: fullTuning.keepAliveMs,

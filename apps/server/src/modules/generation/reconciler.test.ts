@@ -152,6 +152,24 @@ describe("the reconciler", () => {
     expect(gapOf(sora.id)).toBe(125);
   });
 
+  it("polls no more tasks a second than the poll budget allows, the most overdue first", async () => {
+    const user = await createTestUser(app.deps, { points: 20 });
+    const created = await Promise.all(["up-1", "up-2", "up-3", "up-4", "up-5"].map((id) => acceptedTask(user.id, id)));
+    // up-1 is the most overdue, up-5 the least.
+    for (const [index, task] of created.entries())
+      await sql`update tasks set next_poll_at = now() - make_interval(secs => ${60 - index})
+        where id = ${task.id}`.execute(app.deps.db);
+    fake.on("/v1/draw/result", (request) => running((request.json as { id: string }).id, 10));
+    const { generation: _generation, ...core } = app.deps;
+    const budgeted: AppDeps = { ...core, generation: createGeneration(core, { ...tuning, maxPollsPerSecond: 2 }) };
+    expect(await reconcileDue(budgeted)).toEqual({ claimed: 2 });
+    expect(await reconcileDue(budgeted)).toEqual({ claimed: 0 });
+    expect(fake.requests.map((request) => (request.json as { id: string }).id).sort()).toEqual(["up-1", "up-2"]);
+    await wait(1_100);
+    expect(await reconcileDue(budgeted)).toEqual({ claimed: 2 });
+    expect(fake.requests.map((request) => (request.json as { id: string }).id).sort()).toEqual(["up-1", "up-2", "up-3", "up-4"]);
+  });
+
   it("records every running task of one pass: its progress, one more upstream call, its lease released", async () => {
     const user = await createTestUser(app.deps, { points: 12 });
     const ids = ["up-a", "up-b", "up-c"];

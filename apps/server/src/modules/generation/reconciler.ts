@@ -19,7 +19,9 @@ type ClaimedTask = Task & { age_ms: number };
  */
 export async function reconcileDue(deps: AppDeps): Promise<ReconcileReport> {
   const { tuning, instanceId } = deps.generation;
-  const tasks = await claimDueTasks(deps.db, { owner: instanceId, leaseMs: tuning.leaseMs, limit: tuning.reconcileBatch });
+  const tasks = await claimWithinBudget(deps, tuning.reconcileBatch, (limit) =>
+    claimDueTasks(deps.db, { owner: instanceId, leaseMs: tuning.leaseMs, limit }),
+  );
   await workTasks(deps, tasks);
   return { claimed: tasks.length };
 }
@@ -27,14 +29,31 @@ export async function reconcileDue(deps: AppDeps): Promise<ReconcileReport> {
 /** Refreshes these tasks now if they are due (someone waits for them or polls them). */
 export async function refreshTasks(deps: AppDeps, ids: number[], options: { userPoll?: boolean } = {}): Promise<void> {
   const { tuning, instanceId } = deps.generation;
-  const tasks = await claimDueTasks(deps.db, {
-    owner: instanceId,
-    leaseMs: tuning.leaseMs,
-    limit: ids.length,
-    ids,
-    ...(options.userPoll ? { refreshAfterMs: tuning.refreshMinMs } : {}),
-  });
+  const tasks = await claimWithinBudget(deps, ids.length, (limit) =>
+    claimDueTasks(deps.db, {
+      owner: instanceId,
+      leaseMs: tuning.leaseMs,
+      limit,
+      ids,
+      ...(options.userPoll ? { refreshAfterMs: tuning.refreshMinMs } : {}),
+    }),
+  );
   await workTasks(deps, tasks);
+}
+
+/** Claims at most what the poll budget allows now (nothing, without a query, when it is spent). */
+async function claimWithinBudget(deps: AppDeps, wanted: number, claim: (limit: number) => Promise<ClaimedTask[]>): Promise<ClaimedTask[]> {
+  const { pollBudget } = deps.generation;
+  const granted = pollBudget.take(wanted);
+  if (granted === 0) return [];
+  try {
+    const tasks = await claim(granted);
+    pollBudget.giveBack(granted - tasks.length);
+    return tasks;
+  } catch (error) {
+    pollBudget.giveBack(granted);
+    throw error;
+  }
 }
 
 /**

@@ -29,6 +29,8 @@ export interface GenerationTuning {
   /** Consecutive unreadable poll answers before the task fails. */
   unreadableLimit: number;
   maxInFlightPerProvider: number;
+  /** At most this many upstream polls a second per instance, the most overdue tasks first (`PollBudget`). */
+  maxPollsPerSecond: number;
   /** How long one synchronous Jimeng call may take. */
   jimengTimeoutMs: number;
   maxAgeMs: Record<TaskKind, number>;
@@ -49,6 +51,7 @@ export const defaultTuning: GenerationTuning = {
   maxBackoffMs: 60_000,
   unreadableLimit: 3,
   maxInFlightPerProvider: 16,
+  maxPollsPerSecond: 100,
   jimengTimeoutMs: 15 * 60_000,
   maxAgeMs: { sora: 45 * 60_000, banana: 20 * 60_000, jimeng_video: 30 * 60_000, jimeng_image: 20 * 60_000 },
 };
