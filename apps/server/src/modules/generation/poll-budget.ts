@@ -1,6 +1,6 @@
 /**
- * At most `perSecond` upstream polls a second from this instance (a token bucket holding one second's
- * worth). Each task's cadence (`pollInterval`) is a floor; when more tasks are due than the budget
+ * At most `perSecond` upstream polls a second from this instance, on average (a token bucket holding
+ * two seconds' worth: the reconciler's pass comes every 2 s, the watcher's every second). Each task's cadence (`pollInterval`) is a floor; when more tasks are due than the budget
  * allows, the most overdue are polled first and the rest wait for the next pass. The cost of following
  * tasks is then bounded by the budget, not by their number: a thousand held sora requests polled every
  * 5 s kept an instance above 10 % of a core (docs/performance.md).
@@ -8,19 +8,21 @@
 export class PollBudget {
   private tokens: number;
   private refilledAt: number;
+  private readonly capacity: number;
 
   constructor(
     private readonly perSecond: number,
     private readonly now: () => number = () => performance.now(),
   ) {
-    this.tokens = perSecond;
+    this.capacity = 2 * perSecond;
+    this.tokens = this.capacity;
     this.refilledAt = now();
   }
 
   /** Takes up to `wanted` polls from the budget; answers how many may run now. */
   take(wanted: number): number {
     const now = this.now();
-    this.tokens = Math.min(this.perSecond, this.tokens + ((now - this.refilledAt) / 1000) * this.perSecond);
+    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.refilledAt) / 1000) * this.perSecond);
     this.refilledAt = now;
     const granted = Math.max(0, Math.min(wanted, Math.floor(this.tokens)));
     this.tokens -= granted;
@@ -29,6 +31,6 @@ export class PollBudget {
 
   /** Gives back polls that were taken but not used (fewer tasks were due). */
   giveBack(unused: number): void {
-    this.tokens = Math.min(this.perSecond, this.tokens + Math.max(0, unused));
+    this.tokens = Math.min(this.capacity, this.tokens + Math.max(0, unused));
   }
 }

@@ -161,11 +161,11 @@ describe("the reconciler", () => {
         where id = ${task.id}`.execute(app.deps.db);
     fake.on("/v1/draw/result", (request) => running((request.json as { id: string }).id, 10));
     const { generation: _generation, ...core } = app.deps;
-    const budgeted: AppDeps = { ...core, generation: createGeneration(core, { ...tuning, maxPollsPerSecond: 2 }) };
+    const budgeted: AppDeps = { ...core, generation: createGeneration(core, { ...tuning, maxPollsPerSecond: 1 }) };
     expect(await reconcileDue(budgeted)).toEqual({ claimed: 2 });
     expect(await reconcileDue(budgeted)).toEqual({ claimed: 0 });
     expect(fake.requests.map((request) => (request.json as { id: string }).id).sort()).toEqual(["up-1", "up-2"]);
-    await wait(1_100);
+    await wait(2_100);
     expect(await reconcileDue(budgeted)).toEqual({ claimed: 2 });
     expect(fake.requests.map((request) => (request.json as { id: string }).id).sort()).toEqual(["up-1", "up-2", "up-3", "up-4"]);
   });
