@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
@@ -19,8 +20,10 @@ import { startServer, type ServerProcess } from "./processes.js";
  * its own process on a throwaway PostgreSQL; the GrsAI simulator and 1,000 clients in this process.
  * CPU (utime + stime) and RSS of the server process are read from /proc. Three windows:
  *   1. idle: no task at all (the server's own background jobs);
- *   2. polling only: 1,000 sora tasks running, nobody holding them (the reconciler polls the upstream);
- *   3. holding: 1,000 sora requests held open (15 s whitespace keep-alives) while their tasks run.
+ *   2. holding: 1,000 sora requests held open (15 s whitespace keep-alives) while their tasks run;
+ *   3. polling only (after those ended): 1,000 sora tasks running, nobody holding them.
+ * Window 3 prices one upstream poll, to tell how much of window 2 is polling. The server runs with
+ * --trace-gc (into its log): the heap figures are V8's "used after the most recent collection".
  * Knobs: BENCH_HELD (1000), BENCH_TASK_SECONDS (90), BENCH_WINDOW_SECONDS (30), BENCH_POLL_PHASE (1; 0 skips
  * window 2), BENCH_ADMIN_URL (an existing cluster), BENCH_PROFILE=<dir> (--cpu-prof of the server).
  */
@@ -79,6 +82,15 @@ async function measureWindow(server: ServerProcess, counts: { submit: number; re
   };
 }
 
+/** Heap used (MB) after the server's most recent collection, from its --trace-gc lines. */
+function lastHeapMb(logFile: string): number | undefined {
+  const matches = [
+    ...readFileSync(logFile, "utf8").matchAll(/ms: (?:Scavenge|Mark-Compact|Mark-sweep)[^\d]*[\d.]+ \([\d.]+\) -> ([\d.]+) \(/g),
+  ];
+  const last = matches.at(-1)?.[1];
+  return last === undefined ? undefined : Number(last);
+}
+
 async function unfinishedTasks(db: Db): Promise<number> {
   const { rows } = await sql<{ n: number }>`select count(*)::int as n from tasks where status in ('pending', 'processing')`.execute(db);
   return rows[0]?.n ?? 0;
@@ -128,6 +140,7 @@ async function main(): Promise<void> {
     OCEAN1_SIMULATOR: "0",
   };
   const args = [
+    "--trace-gc",
     ...(env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(env.BENCH_PROFILE)}`] : []),
     path.join(dist, "main.js"),
   ];
@@ -147,7 +160,22 @@ async function main(): Promise<void> {
   await sleep(2_000);
   const idle = await measureWindow(server, counts, Math.min(10, windowSeconds));
   const baseRss = server.rssMb();
+  const baseHeap = lastHeapMb(logFile);
   console.log(`idle (no task): server ${pct(idle.corePercent)} of a core, RSS ${baseRss.toFixed(1)} MB`);
+
+  const taskStarted = Date.now();
+  const fired = fireSora(baseUrl, heldUsers, { hangUp: false });
+  const allHeldMs = await fired.allHeld;
+  await sleep(3_000);
+  const holding = await measureWindow(server, counts, windowSeconds);
+  const windowEndedAfter = (Date.now() - taskStarted) / 1000;
+  const heapHolding = lastHeapMb(logFile);
+  console.log(
+    `holding ${held}: server ${pct(holding.corePercent)} of a core over ${holding.seconds.toFixed(1)} s, ${perSecond(holding).toFixed(1)} upstream polls/s, ` +
+      `${holding.submits} submits in the window`,
+  );
+  const answers = await fired.done;
+  while ((await unfinishedTasks(db)) > 0) await sleep(1_000);
 
   let polling: Window | undefined;
   if (pollPhase) {
@@ -156,21 +184,13 @@ async function main(): Promise<void> {
     await fired.allHeld;
     await sleep(3_000);
     polling = await measureWindow(server, counts, windowSeconds);
-    const answers = await fired.done;
+    const hungUp = await fired.done;
     console.log(
-      `polling only (${answers.started} tasks running, not held): server ${pct(polling.corePercent)} of a core, ` +
+      `polling only (${hungUp.started} tasks running, not held): server ${pct(polling.corePercent)} of a core, ` +
         `${perSecond(polling).toFixed(1)} upstream polls/s, RSS ${polling.rssMb.toFixed(1)} MB`,
     );
     while ((await unfinishedTasks(db)) > 0) await sleep(1_000);
   }
-
-  const taskStarted = Date.now();
-  const fired = fireSora(baseUrl, heldUsers, { hangUp: false });
-  const allHeldMs = await fired.allHeld;
-  await sleep(3_000);
-  const holding = await measureWindow(server, counts, windowSeconds);
-  const windowEndedAfter = (Date.now() - taskStarted) / 1000;
-  const answers = await fired.done;
 
   const { rows } = await sql<{ tasks: number; calls: number; completed: number }>`
     select count(*)::int as tasks, sum(upstream_calls)::int as calls, count(*) filter (where status = 'completed')::int as completed from tasks`.execute(
@@ -183,10 +203,6 @@ async function main(): Promise<void> {
   console.log(
     `all ${held} answers started (headers sent) after ${allHeldMs} ms; window ended ${windowEndedAfter.toFixed(0)} s after the first request`,
   );
-  console.log(
-    `holding ${held}: server ${pct(holding.corePercent)} of a core over ${holding.seconds.toFixed(1)} s, ${perSecond(holding).toFixed(1)} upstream polls/s, ` +
-      `${holding.submits} submits in the window`,
-  );
   if (pollUs !== undefined && pollingShare !== undefined)
     console.log(
       `  of which upstream polling ≈ ${pct(pollingShare)} (${perSecond(holding).toFixed(1)} polls/s × ${pollUs.toFixed(0)} µs per poll from the polling-only window less idle); ` +
@@ -195,6 +211,10 @@ async function main(): Promise<void> {
   console.log(
     `server RSS: ${baseRss.toFixed(1)} MB idle, ${holding.rssMb.toFixed(1)} MB while holding ${held} → +${(holding.rssMb - baseRss).toFixed(1)} MB`,
   );
+  if (baseHeap !== undefined && heapHolding !== undefined)
+    console.log(
+      `server heap used after the most recent collection (--trace-gc): ${baseHeap.toFixed(1)} MB idle, ${heapHolding.toFixed(1)} MB while holding → +${(heapHolding - baseHeap).toFixed(1)} MB`,
+    );
   console.log(
     `answers: ${answers.completed}/${held} completed, ${answers.withWhitespace} began with keep-alive whitespace, last after ${(answers.ms / 1000).toFixed(1)} s`,
   );
@@ -211,6 +231,7 @@ async function main(): Promise<void> {
     tasks: stats.tasks,
     tasksCompleted: stats.completed,
     rssAddedMb: holding.rssMb - baseRss,
+    heapAddedMb: baseHeap !== undefined && heapHolding !== undefined ? heapHolding - baseHeap : undefined,
     holdingCorePercent: holding.corePercent,
     idleCorePercent: idle.corePercent,
     pollingOnlyCorePercent: polling?.corePercent,
