@@ -51,18 +51,20 @@ async function argon2VerifyMs(): Promise<number> {
 
 interface HeldSummary {
   held: number;
-  heapAddedMb: number;
-  rssAddedMb: number;
-  idleCorePercent: number;
-  serverLoopPercent: number;
   completed: number;
+  rssAddedMb: number;
+  heapAddedMb?: number;
+  holdingCorePercent: number;
+  idleCorePercent: number;
+  pollingSharePercent?: number;
+  pollsPerSecond: number;
 }
 
-/** The generation engineer's `bench/held.js` (1,000 held sora requests against the simulator), in its own process. */
+/** `bench/held.js` (the built server holding 1,000 sora requests against the simulator), in its own process. */
 async function runHeld(adminUrl: string): Promise<HeldSummary> {
-  const child = spawn(process.execPath, ["--expose-gc", path.join(dist, "bench/held.js")], {
+  const child = spawn(process.execPath, [path.join(dist, "bench/held.js")], {
     stdio: ["ignore", "pipe", "inherit"],
-    env: { ...env, BENCH_ADMIN_URL: adminUrl, BENCH_TASK_SECONDS: env.BENCH_TASK_SECONDS ?? "30" },
+    env: { ...env, BENCH_ADMIN_URL: adminUrl },
   });
   let out = "";
   child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
@@ -214,11 +216,11 @@ async function main(): Promise<void> {
     `redeem: ${wins} of ${cards} cards credited (each exactly once: ${wins === cards}); ledger check ${ledger.ok ? "ok" : "FAILED"}`,
   );
   if (held) {
-    const ok = held.heapAddedMb < 150 && held.serverLoopPercent < 10 && held.completed === held.held;
+    const ok = held.rssAddedMb < 150 && held.holdingCorePercent < 10 && held.completed === held.held;
     console.log(
-      `${held.held} held sora requests: +${held.heapAddedMb.toFixed(1)} MB heap, +${held.rssAddedMb.toFixed(1)} MB RSS (target < 150 MB), ` +
-        `server event loop ${held.serverLoopPercent.toFixed(1)} % busy while held (target < 10 %; whole process with simulator and clients ${held.idleCorePercent.toFixed(1)} %), ` +
-        `${held.completed}/${held.held} completed${ok ? "" : "  ← MISSED"}`,
+      `${held.held} held sora requests: server RSS +${held.rssAddedMb.toFixed(1)} MB (target < 150 MB; heap +${held.heapAddedMb?.toFixed(1) ?? "?"} MB), ` +
+        `server process ${held.holdingCorePercent.toFixed(1)} % of a core while holding (target < 10 %; upstream polling ≈ ${held.pollingSharePercent?.toFixed(1) ?? "?"} % ` +
+        `at ${held.pollsPerSecond.toFixed(0)} polls/s, idle ${held.idleCorePercent.toFixed(1)} %), ${held.completed}/${held.held} completed${ok ? "" : "  ← MISSED"}`,
     );
   }
   console.log(
