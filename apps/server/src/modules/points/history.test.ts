@@ -57,6 +57,29 @@ describe("GET /api/user/history", () => {
     expect(res.body.data[0].balance_after).toBe(100 + 35 * 7 - 34 * 3);
   });
 
+  it("writes each row's time in UTC to the millisecond, the microseconds cut off", async () => {
+    const user = await createTestUser(app.deps, { points: 1 });
+    await sql`update ledger set created_at = '2026-01-02 11:04:05.289999+08' where user_id = ${user.id}`.execute(app.deps.db);
+    const res = await history(user);
+    expect(res.body.data.map((row: { created_at: string }) => row.created_at)).toEqual(["2026-01-02T03:04:05.289Z"]);
+  });
+
+  it("answers each of many concurrent callers, read in one statement, with its own page", async () => {
+    const pages = await Promise.all([
+      history(rich, "?limit=3"),
+      history(other),
+      history(rich, `?limit=2&before=${richRowIds[10]}`),
+      history(other, `?before=${richRowIds[0]}`),
+      history(rich, "?limit=1"),
+    ]);
+    const ids = pages.map((res) => res.body.data.map((row: { id: number }) => row.id));
+    expect(ids[0]).toEqual(richRowIds.slice(-3).reverse());
+    expect(ids[1]).toHaveLength(8);
+    expect(ids[2]).toEqual([richRowIds[9], richRowIds[8]]);
+    expect(ids[3]).toEqual([]);
+    expect(ids[4]).toEqual(richRowIds.slice(-1));
+  });
+
   it("answers only the caller's own rows", async () => {
     const mine = await history(other, "?limit=200");
     const otherIds = (
