@@ -61,8 +61,7 @@ function trivialApp(dispatch: "adapter" | "rest"): express.Express {
   } else {
     const handle = createOpenApiNodeHttpHandler({
       router: trivialRouter,
-      createContext: ({ req, res }) =>
-        contextOf((req as express.Request).ip ?? "unknown", req.headers, localsOf(res as express.Response)),
+      createContext: ({ req, res }) => contextOf((req as express.Request).ip ?? "unknown", req.headers, localsOf(res as express.Response)),
     });
     app.use((req, res, next) => void handle(req, res, next));
   }

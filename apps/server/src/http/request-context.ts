@@ -49,9 +49,7 @@ const durations = new Map<string, ReturnType<typeof requestDuration.labels>>();
  * over HTTP (4xx/5xx) or was slow: one synchronous log write per request costs more than a
  * heartbeat's own work, and the request counts and latencies are on /metrics.
  */
-export function recordRequest(
-  logger: Logger,
-  locals: RequestLocals, method: string, path: string, statusCode: number, ms: number): void {
+export function recordRequest(logger: Logger, locals: RequestLocals, method: string, path: string, statusCode: number, ms: number): void {
   const outcome = locals.outcome ?? (statusCode === 200 ? "ok" : `http_${statusCode}`);
   const operation = operationOf(method, path);
   const key = `${operation} ${outcome}`;

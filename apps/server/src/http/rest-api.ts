@@ -32,9 +32,18 @@ export interface RestApiOptions {
 export function installRestApi(app: express.Express, options: RestApiOptions): void {
   const { router, logger, headerMiddleware, contextOf, bodyLimit, moduleRouters } = options;
   const dispatcher = restDispatcher(router);
-  const createContext = (req: Request, res: Response) => contextOf(req.ip ?? req.socket.remoteAddress ?? "unknown", req.headers, localsOf(res));
+  const createContext = (req: Request, res: Response) =>
+    contextOf(req.ip ?? req.socket.remoteAddress ?? "unknown", req.headers, localsOf(res));
   app.use(restApi(dispatcher, createContext));
   app.use(notFound);
   app.use(errorHandler);
-  installFastRest(app, { dispatcher, logger, headersFor: frontHeaders(headerMiddleware), contextOf, bodyLimit, errorHandler, moduleRouters });
+  installFastRest(app, {
+    dispatcher,
+    logger,
+    headersFor: frontHeaders(headerMiddleware),
+    contextOf,
+    bodyLimit,
+    errorHandler,
+    moduleRouters,
+  });
 }
