@@ -17,30 +17,31 @@ interface PageKey extends LedgerPage {
 
 /**
  * The pages asked for in one turn, in one statement: each is the newest `limit` rows of its user
- * older than `before`, served by the (user_id, id desc) index. A fixed text, run prepared: the
- * history is the second most frequent read. The time is formatted by PostgreSQL: parsing it into
- * a Date only to print it again was a tenth of the history's cost.
+ * older than `before`, served by the (user_id, id desc) index, as one JSON array per page: one
+ * value to parse per page instead of seven per row (the rows' parsing was a third of the history's
+ * cost), the time already written in ISO 8601. A fixed text, run prepared: the history is the
+ * second most frequent read.
  */
-const pagesQuery = `select q.i::int as i, l.id, l.type, l.amount, l.balance_after, l.description,
-       to_char(l.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at
-  from unnest($1::integer[], $2::integer[], $3::bigint[]) with ordinality as q(user_id, page_limit, before_id, i)
-  cross join lateral (
-    select id, type, amount, balance_after, description, created_at from ledger
-     where user_id = q.user_id and id < coalesce(q.before_id, 9223372036854775807)
-     order by id desc limit q.page_limit
-  ) l
-  order by q.i, l.id desc`;
+const pagesQuery = `select q.i::int as i, (
+    select coalesce(json_agg(json_build_object(
+             'id', l.id, 'type', l.type, 'amount', l.amount, 'balance_after', l.balance_after, 'description', l.description,
+             'created_at', to_char(l.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) order by l.id desc), '[]')
+      from (select id, type, amount, balance_after, description, created_at from ledger
+             where user_id = q.user_id and id < coalesce(q.before_id, 9223372036854775807)
+             order by id desc limit q.page_limit) l
+  ) as rows
+  from unnest($1::integer[], $2::integer[], $3::bigint[]) with ordinality as q(user_id, page_limit, before_id, i)`;
 
 const readPages = batchedRead(async (db, keys: PageKey[]): Promise<HistoryRow[][]> => {
   const { rows } = await db.executeQuery(
-    prepared<HistoryRow & { i: number }>(pagesQuery, [
+    prepared<{ i: number; rows: HistoryRow[] }>(pagesQuery, [
       keys.map((key) => key.userId),
       keys.map((key) => key.limit),
       keys.map((key) => key.before ?? null),
     ]),
   );
   const pages = keys.map((): HistoryRow[] => []);
-  for (const { i, ...row } of rows) pages[i - 1]?.push(row);
+  for (const row of rows) pages[row.i - 1] = row.rows;
   return pages;
 }, 64);
 
