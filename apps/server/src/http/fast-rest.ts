@@ -43,13 +43,13 @@ const digits = /^\d+$/;
 
 /**
  * Whether express would read this request exactly as the fast path does: a JSON body in UTF-8 of
- * a declared length, not compressed, within the limit (a GET: no body at all); no `?input=` for
- * tRPC's depth check to look at. Anything else takes express's own path, with its own answers.
+ * a declared length, not compressed, within the limit (a GET: no body at all). Anything else takes
+ * express's own path, with its own answers.
  */
 function isPlain(req: IncomingMessage, route: RestRoute, limit: number): boolean {
   const { headers } = req;
   if (headers["transfer-encoding"] !== undefined) return false;
-  if (!route.useBody) return headers["content-length"] === undefined && !(req.url ?? "").includes("input=");
+  if (!route.useBody) return headers["content-length"] === undefined;
   const length = headers["content-length"];
   if (length === undefined || !digits.test(length) || Number(length) > limit) return false;
   const encoding = headers["content-encoding"];
@@ -145,9 +145,9 @@ export function installFastRest(app: express.Express, options: FastRestOptions):
       recordRequest(logger, locals, route.method, end < 0 ? url : url.slice(0, end), statusCode, performance.now() - started);
     };
 
-    const dispatch = (body: unknown) => {
+    const dispatch = (body: unknown, query: Record<string, unknown>) => {
       const call = {
-        input: () => restInput(route, headers["content-type"], body, () => queryParser(queryString(rawReq.url ?? ""))),
+        input: () => restInput(route, headers["content-type"], body, () => query),
         context: contextOf(proxyaddr(rawReq, trust), headers, locals),
         res,
       };
@@ -166,7 +166,13 @@ export function installFastRest(app: express.Express, options: FastRestOptions):
           rawRes.destroy();
         });
     };
-    if (!route.useBody) return dispatch(undefined);
+    const query = queryParser(queryString(rawReq.url ?? ""));
+    // tRPC's `?input=` is refused when nested too deep on every path (json-depth.ts), this one too.
+    if (typeof query.input === "string" && nestsTooDeep(query.input)) {
+      failInExpress(new JsonTooDeepError(), rawReq, rawRes, front);
+      return finish(rawRes.statusCode);
+    }
+    if (!route.useBody) return dispatch(undefined, query);
     readBody(rawReq, (raw) => {
       let body: unknown;
       try {
@@ -175,7 +181,7 @@ export function installFastRest(app: express.Express, options: FastRestOptions):
         failInExpress(error, rawReq, rawRes, front);
         return finish(rawRes.statusCode);
       }
-      dispatch(body);
+      dispatch(body, query);
     });
   };
 }
