@@ -131,9 +131,17 @@ export function installFastRest(app: express.Express, options: FastRestOptions):
     errorHandler(error, req, res, () => res.destroy());
   };
 
-  expressApp.handle = (rawReq, rawRes, callback) => {
-    const route = callback === undefined ? dispatcher.match(rawReq) : undefined;
-    if (!route || !fast.has(route) || !isPlain(rawReq, route, bodyLimit)) return handle(rawReq, rawRes, callback);
+  /** Nothing here should throw; if it does, the caller gets express's INTERNAL answer and the process lives on. */
+  const guarded = (rawReq: IncomingMessage, rawRes: ServerResponse, work: () => void) => {
+    try {
+      work();
+    } catch (error) {
+      if (rawRes.headersSent) rawRes.destroy();
+      else failInExpress(error, rawReq, rawRes, []);
+    }
+  };
+
+  const serve = (route: RestRoute, rawReq: IncomingMessage, rawRes: ServerResponse) => {
     const started = performance.now();
     const { headers } = rawReq;
     const locals = newRequestLocals(logger, headers["x-request-id"]);
@@ -143,6 +151,10 @@ export function installFastRest(app: express.Express, options: FastRestOptions):
       const url = rawReq.url ?? "";
       const end = url.indexOf("?");
       recordRequest(logger, locals, route.method, end < 0 ? url : url.slice(0, end), statusCode, performance.now() - started);
+    };
+    const fail = (error: unknown) => {
+      failInExpress(error, rawReq, rawRes, front);
+      finish(rawRes.statusCode);
     };
 
     const dispatch = (body: unknown, query: Record<string, unknown>) => {
@@ -154,6 +166,8 @@ export function installFastRest(app: express.Express, options: FastRestOptions):
       dispatcher
         .answer(route, call)
         .then((answer) => {
+          // A caller that has gone is not answered, nor counted (as express counts only finished answers).
+          if (rawRes.destroyed) return;
           const json = JSON.stringify(answer);
           front.push("Content-Type", "application/json", "Content-Length", String(Buffer.byteLength(json)));
           rawRes.writeHead(200, front);
@@ -161,27 +175,30 @@ export function installFastRest(app: express.Express, options: FastRestOptions):
           finish(200);
         })
         .catch((error: unknown) => {
-          // The answer could not be written (the connection is gone): nothing is left to tell the caller.
           locals.log.error({ err: error }, "answer not written");
           rawRes.destroy();
         });
     };
     const query = queryParser(queryString(rawReq.url ?? ""));
     // tRPC's `?input=` is refused when nested too deep on every path (json-depth.ts), this one too.
-    if (typeof query.input === "string" && nestsTooDeep(query.input)) {
-      failInExpress(new JsonTooDeepError(), rawReq, rawRes, front);
-      return finish(rawRes.statusCode);
-    }
+    if (typeof query.input === "string" && nestsTooDeep(query.input)) return fail(new JsonTooDeepError());
     if (!route.useBody) return dispatch(undefined, query);
-    readBody(rawReq, (raw) => {
-      let body: unknown;
-      try {
-        body = parseJsonBody(raw);
-      } catch (error) {
-        failInExpress(error, rawReq, rawRes, front);
-        return finish(rawRes.statusCode);
-      }
-      dispatch(body, query);
-    });
+    readBody(rawReq, (raw) =>
+      guarded(rawReq, rawRes, () => {
+        let body: unknown;
+        try {
+          body = parseJsonBody(raw);
+        } catch (error) {
+          return fail(error);
+        }
+        dispatch(body, query);
+      }),
+    );
+  };
+
+  expressApp.handle = (rawReq, rawRes, callback) => {
+    const route = callback === undefined ? dispatcher.match(rawReq) : undefined;
+    if (!route || !fast.has(route) || !isPlain(rawReq, route, bodyLimit)) return handle(rawReq, rawRes, callback);
+    guarded(rawReq, rawRes, () => serve(route, rawReq, rawRes));
   };
 }

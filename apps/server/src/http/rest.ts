@@ -14,12 +14,27 @@ import { restRoutes, routeKey, type RestRoute } from "./rest-routes.js";
 /** A plain path needs no WHATWG parsing: `new URL` would hand it back unchanged. */
 const plainPath = /^\/[A-Za-z0-9/_-]*$/;
 
-/** The path as trpc-to-openapi reads it: `new URL(req.url).pathname`, one leading and trailing `/` trimmed. */
-function pathOf(url: string): string {
+/**
+ * The path as trpc-to-openapi reads it: `new URL(req.url).pathname`, one leading and trailing `/`
+ * trimmed. A request-target that is no URL (`OPTIONS *`, `http://h:99999/`) has none.
+ */
+function pathOf(url: string): string | undefined {
   const end = url.indexOf("?");
   const raw = end < 0 ? url : url.slice(0, end);
   if (plainPath.test(raw)) return normalizePath(raw);
-  return normalizePath(new URL(url.startsWith("/") ? `http://127.0.0.1${url}` : url).pathname);
+  try {
+    return normalizePath(new URL(url.startsWith("/") ? `http://127.0.0.1${url}` : url).pathname);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether a request's path is under `/api` as the operations are matched (any case, dot segments
+ * resolved): every handled failure there is answered with HTTP 200.
+ */
+export function isApiPath(url: string): boolean {
+  return /^\/api(?:\/|$)/i.test(pathOf(url) ?? "");
 }
 
 /** What a call of an operation brings: its raw input (read when the call gets that far), context and response. */
@@ -114,7 +129,10 @@ export function restDispatcher(router: AnyTRPCRouter): RestDispatcher {
   }
   return {
     routes,
-    match: (req) => routes.get(routeKey(req.method ?? "", pathOf(req.url ?? "/"))),
+    match(req) {
+      const path = pathOf(req.url ?? "/");
+      return path === undefined ? undefined : routes.get(routeKey(req.method ?? "", path));
+    },
     async answer(route, call) {
       try {
         return await callOperation(handlers.get(route) as OperationHandler, call);
