@@ -23,10 +23,10 @@ interface PageKey extends LedgerPage {
  * second most frequent read.
  */
 const pagesQuery = `select q.i::int as i, (
-    select coalesce(json_agg(json_build_object(
-             'id', l.id, 'type', l.type, 'amount', l.amount, 'balance_after', l.balance_after, 'description', l.description,
-             'created_at', to_char(l.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) order by l.id desc), '[]')
-      from (select id, type, amount, balance_after, description, created_at from ledger
+    select coalesce(json_agg(l order by l.id desc), '[]')
+      from (select id, type, amount, balance_after, description,
+                   to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at
+              from ledger
              where user_id = q.user_id and id < coalesce(q.before_id, 9223372036854775807)
              order by id desc limit q.page_limit) l
   ) as rows
