@@ -18,19 +18,27 @@ interface PageKey extends LedgerPage {
 /**
  * The pages asked for in one turn, in one statement: each is the newest `limit` rows of its user
  * older than `before`, served by the (user_id, id desc) index, as one JSON array per page: one
- * value to parse per page instead of seven per row (the rows' parsing was a third of the history's
- * cost), the time already written in ISO 8601. A fixed text, run prepared: the history is the
- * second most frequent read.
+ * value to parse per page instead of six per row (the rows' parsing was a third of the history's
+ * cost). A fixed text, run prepared: the history is the second most frequent read.
  */
 const pagesQuery = `select q.i::int as i, (
     select coalesce(json_agg(l order by l.id desc), '[]')
-      from (select id, type, amount, balance_after, description,
-                   to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at
+      from (select id, type, amount, balance_after, description, created_at at time zone 'UTC' as created_at
               from ledger
              where user_id = q.user_id and id < coalesce(q.before_id, 9223372036854775807)
              order by id desc limit q.page_limit) l
   ) as rows
   from unnest($1::integer[], $2::integer[], $3::bigint[]) with ordinality as q(user_id, page_limit, before_id, i)`;
+
+/**
+ * A UTC time as JSON writes it (`2026-01-02T03:04:05.289999`, the fraction cut to what is not zero)
+ * in ISO 8601 with milliseconds, as `Date#toISOString` writes it: `2026-01-02T03:04:05.289Z`.
+ * Formatting it here costs a fraction of what `to_char` costs PostgreSQL for every row.
+ */
+export function isoMilliseconds(utc: string): string {
+  const fraction = utc.length > 20 ? utc.slice(20, 23) : "";
+  return `${utc.slice(0, 19)}.${fraction.padEnd(3, "0")}Z`;
+}
 
 const readPages = batchedRead(async (db, keys: PageKey[]): Promise<HistoryRow[][]> => {
   const { rows } = await db.executeQuery(
@@ -41,7 +49,10 @@ const readPages = batchedRead(async (db, keys: PageKey[]): Promise<HistoryRow[][
     ]),
   );
   const pages = keys.map((): HistoryRow[] => []);
-  for (const row of rows) pages[row.i - 1] = row.rows;
+  for (const row of rows) {
+    for (const entry of row.rows) entry.created_at = isoMilliseconds(entry.created_at);
+    pages[row.i - 1] = row.rows;
+  }
   return pages;
 }, 64);
 
