@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from "node:http";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import express, { type Request, type Response } from "express";
 import helmet from "helmet";
@@ -6,18 +7,16 @@ import type { AppDeps } from "./deps.js";
 import { maxBatchSize, toFailure } from "./errors/transport.js";
 import { corsMiddleware } from "./http/cors.js";
 import { docsRouter } from "./http/docs.js";
-import { errorHandler, notFound } from "./http/errors.js";
 import { logFailure } from "./http/failures.js";
 import { refuseDeepQueryInput, verifyJsonDepth } from "./http/json-depth.js";
-import { localsOf, requestContext } from "./http/request-context.js";
-import { installFastRest } from "./http/fast-rest.js";
-import { restApi, restDispatcher } from "./http/rest.js";
+import { localsOf, requestContext, type RequestLocals } from "./http/request-context.js";
+import { installRestApi } from "./http/rest-api.js";
 import { withTimeout } from "./lib/timeout.js";
 import { buildOpenApiDocument } from "./openapi.js";
 import { appRouter } from "./router.js";
 import { serveMetrics } from "./metrics/endpoint.js";
 import { moduleRoutes } from "./routes.js";
-import { createContextInner, readAuthHeaders, type Context } from "./trpc.js";
+import { createContextInner, requestInfo, type Context } from "./trpc.js";
 import { serverVersion } from "./version.js";
 
 export const jsonBodyLimit = "1mb";
@@ -48,13 +47,16 @@ export function createApp(deps: AppDeps): express.Express {
     );
   }
 
+  const contextOf = (ip: string, headers: IncomingHttpHeaders, locals: RequestLocals): Context =>
+    createContextInner(deps, requestInfo(locals, ip, headers));
   const createContext = (req: Request, res: Response): Context =>
-    createContextInner(deps, { ...localsOf(res), ip: req.ip ?? req.socket.remoteAddress ?? "unknown", ...readAuthHeaders(req.headers) });
+    contextOf(req.ip ?? req.socket.remoteAddress ?? "unknown", req.headers, localsOf(res));
 
   // nosniff, frame and referrer policies, a CSP that /docs (swagger-ui from local assets, inline styles) lives within.
   // The API is read from other origins (CORS_ORIGINS), so its answers may be; HSTS is the TLS terminator's to set.
-  const front = [requestContext(deps.logger), helmet(helmetOptions), corsMiddleware(deps.config)];
-  for (const middleware of front) app.use(middleware);
+  const headers = [helmet(helmetOptions), corsMiddleware(deps.config)];
+  app.use(requestContext(deps.logger));
+  for (const middleware of headers) app.use(middleware);
 
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
@@ -90,10 +92,13 @@ export function createApp(deps: AppDeps): express.Express {
   );
   const moduleRouters = moduleRoutes.map((routes) => routes(deps));
   for (const router of moduleRouters) app.use(router);
-  const dispatcher = restDispatcher(appRouter, createContext);
-  app.use(restApi(dispatcher));
-  app.use(notFound);
-  app.use(errorHandler);
-  installFastRest(app, { dispatcher, front, bodyLimit: jsonBodyLimitBytes, errorHandler, moduleRouters });
+  installRestApi(app, {
+    router: appRouter,
+    logger: deps.logger,
+    headerMiddleware: headers,
+    contextOf,
+    bodyLimit: jsonBodyLimitBytes,
+    moduleRouters,
+  });
   return app;
 }

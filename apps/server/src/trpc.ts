@@ -1,12 +1,15 @@
 import { authHeaders, type NamedOperation } from "@ocean1/contract";
+import type { IncomingHttpHeaders } from "node:http";
 import { initTRPC } from "@trpc/server";
 import type { OpenApiMeta } from "trpc-to-openapi";
 import type { z } from "zod";
 import type { AppDeps } from "./deps.js";
 import { AppError } from "./errors/app-error.js";
 import { toFailure, toTRPCError } from "./errors/transport.js";
+import type { RequestLocals } from "./http/request-context.js";
 import type { Logger } from "./logger.js";
 import { authenticate } from "./modules/auth/authenticate.js";
+import type { AuthenticatedUser } from "./modules/auth/sessions.js";
 
 export interface RequestInfo {
   requestId: string;
@@ -26,6 +29,18 @@ export interface Context {
 /** Separate from the HTTP adapter so that tests can `createCaller` without HTTP. */
 export function createContextInner(deps: AppDeps, request: RequestInfo): Context {
   return { deps, request };
+}
+
+/** The request as procedures see it; the logger is the request's own, made when first used. */
+export function requestInfo(locals: RequestLocals, ip: string, headers: IncomingHttpHeaders): RequestInfo {
+  return {
+    requestId: locals.requestId,
+    ip,
+    ...readAuthHeaders(headers),
+    get log() {
+      return locals.log;
+    },
+  };
 }
 
 export function readAuthHeaders(headers: Record<string, string | string[] | undefined>): Pick<RequestInfo, "email" | "deviceId"> {
@@ -82,12 +97,75 @@ interface OperationSchemas<TInput extends z.ZodType, TOutput extends z.ZodType> 
   output: TOutput;
 }
 
-/** A public procedure with the documented method, path and schemas of an operation of the contract. */
-export function publicOperation<TInput extends z.ZodType, TOutput extends z.ZodType>(op: OperationSchemas<TInput, TOutput>) {
+export type AuthenticatedContext = Context & { user: AuthenticatedUser };
+
+/** The resolver tRPC's builder takes for an operation: its input parsed, its answer checked against the output schema. */
+type PublicResolver<TInput extends z.ZodType, TOutput extends z.ZodType> = Parameters<
+  ReturnType<typeof publicBuilder<TInput, TOutput>>["mutation"]
+>[0];
+type ProtectedResolver<TInput extends z.ZodType, TOutput extends z.ZodType> = Parameters<
+  ReturnType<typeof protectedBuilder<TInput, TOutput>>["mutation"]
+>[0];
+
+/**
+ * What an operation is, apart from tRPC: its contract entry (schemas), whether it needs the
+ * active session, and its resolver. tRPC's procedure runs it through its middleware chain; the
+ * REST dispatcher (`http/rest.ts`) runs the same steps in the same order without the chain.
+ */
+export interface OperationHandler {
+  op: NamedOperation;
+  authenticated: boolean;
+  resolve(opts: { ctx: AuthenticatedContext; input: unknown }): Promise<unknown> | unknown;
+}
+
+const handlers = new WeakMap<object, OperationHandler>();
+
+/** The handler behind a procedure defined with one of the functions below. */
+export function handlerOf(procedure: object): OperationHandler | undefined {
+  return handlers.get(procedure);
+}
+
+function registered<TProcedure extends object>(
+  procedure: TProcedure,
+  op: NamedOperation,
+  kind: "query" | "mutation",
+  authenticated: boolean,
+  resolve: OperationHandler["resolve"],
+): TProcedure {
+  // A GET is read with tRPC's query, anything else is a mutation: the client calls each accordingly.
+  if ((op.method === "GET") !== (kind === "query")) throw new Error(`${op.name}: a ${op.method} operation cannot be a ${kind}`);
+  handlers.set(procedure, { op, authenticated, resolve });
+  return procedure;
+}
+
+function publicBuilder<TInput extends z.ZodType, TOutput extends z.ZodType>(op: OperationSchemas<TInput, TOutput>) {
   return publicProcedure.meta(openApiMeta(op)).input(op.input).output(op.output);
 }
 
-/** The same, for a caller that must be the active session (`ctx.user`). */
-export function protectedOperation<TInput extends z.ZodType, TOutput extends z.ZodType>(op: OperationSchemas<TInput, TOutput>) {
+function protectedBuilder<TInput extends z.ZodType, TOutput extends z.ZodType>(op: OperationSchemas<TInput, TOutput>) {
   return protectedProcedure.meta(openApiMeta(op)).input(op.input).output(op.output);
+}
+
+/** A public POST operation of the contract: its documented method, path and schemas. */
+export function publicMutation<TInput extends z.ZodType, TOutput extends z.ZodType>(
+  op: OperationSchemas<TInput, TOutput>,
+  resolve: PublicResolver<TInput, TOutput>,
+) {
+  return registered(publicBuilder(op).mutation(resolve), op, "mutation", false, resolve as unknown as OperationHandler["resolve"]);
+}
+
+/** A GET operation for the caller of the active session (`ctx.user`). */
+export function protectedQuery<TInput extends z.ZodType, TOutput extends z.ZodType>(
+  op: OperationSchemas<TInput, TOutput>,
+  resolve: ProtectedResolver<TInput, TOutput>,
+) {
+  return registered(protectedBuilder(op).query(resolve), op, "query", true, resolve as unknown as OperationHandler["resolve"]);
+}
+
+/** A POST operation for the caller of the active session (`ctx.user`). */
+export function protectedMutation<TInput extends z.ZodType, TOutput extends z.ZodType>(
+  op: OperationSchemas<TInput, TOutput>,
+  resolve: ProtectedResolver<TInput, TOutput>,
+) {
+  return registered(protectedBuilder(op).mutation(resolve), op, "mutation", true, resolve as unknown as OperationHandler["resolve"]);
 }

@@ -1,4 +1,5 @@
-import { createServer } from "node:http";
+import { createServer, type IncomingHttpHeaders } from "node:http";
+import type { OperationName } from "@ocean1/contract";
 import express from "express";
 import helmet from "helmet";
 import { helmetOptions } from "../app.js";
@@ -7,13 +8,11 @@ import { z } from "zod";
 import { loadConfig } from "../config.js";
 import { corsMiddleware } from "../http/cors.js";
 import { verifyJsonDepth } from "../http/json-depth.js";
-import { localsOf, requestContext } from "../http/request-context.js";
-import { errorHandler, notFound } from "../http/errors.js";
-import { installFastRest } from "../http/fast-rest.js";
-import { restApi, restDispatcher } from "../http/rest.js";
+import { localsOf, requestContext, type RequestLocals } from "../http/request-context.js";
+import { installRestApi } from "../http/rest-api.js";
 import { systemClock } from "../lib/clock.js";
 import { createLogger } from "../logger.js";
-import { createContextInner, publicProcedure, readAuthHeaders, router } from "../trpc.js";
+import { createContextInner, publicMutation, requestInfo, router } from "../trpc.js";
 import type { AppDeps } from "../deps.js";
 
 /**
@@ -27,11 +26,20 @@ const port = Number(portText);
 const constant = JSON.stringify({ status: "ok" });
 
 const trivialRouter = router({
-  ping: publicProcedure
-    .meta({ openapi: { method: "POST", path: "/api/bench/ping", operationId: "ping" } })
-    .input(z.object({ email: z.string() }))
-    .output(z.object({ status: z.literal("ok") }))
-    .mutation(() => ({ status: "ok" as const })),
+  ping: publicMutation(
+    {
+      name: "ping" as OperationName,
+      method: "POST",
+      path: "/api/bench/ping",
+      summary: "a procedure that does nothing",
+      tag: "user",
+      authenticated: false,
+      clientTimeoutMs: 1_000,
+      input: z.object({ email: z.string() }),
+      output: z.object({ status: z.literal("ok") }),
+    },
+    () => ({ status: "ok" as const }),
+  ),
 });
 
 function trivialApp(dispatch: "adapter" | "rest"): express.Express {
@@ -39,24 +47,21 @@ function trivialApp(dispatch: "adapter" | "rest"): express.Express {
   const logger = createLogger(config.logLevel);
   // The procedure reads nothing of these: only the context's shape matters.
   const deps = { config, logger, clock: systemClock, providers: {} } as unknown as AppDeps;
-  const createContext = (req: express.Request, res: express.Response) =>
-    createContextInner(deps, { ...localsOf(res), ip: req.ip ?? "unknown", ...readAuthHeaders(req.headers) });
+  const contextOf = (ip: string, headers: IncomingHttpHeaders, locals: RequestLocals) =>
+    createContextInner(deps, requestInfo(locals, ip, headers));
   const app = express();
   app.disable("x-powered-by");
-  const front = [requestContext(logger), helmet(helmetOptions), corsMiddleware(config)];
-  for (const middleware of front) app.use(middleware);
+  // As createApp serves /api.
+  const headerMiddleware = [helmet(helmetOptions), corsMiddleware(config)];
+  app.use(requestContext(logger));
+  for (const middleware of headerMiddleware) app.use(middleware);
   app.use(express.json({ limit: "1mb", verify: verifyJsonDepth }));
   if (dispatch === "rest") {
-    // As createApp serves it: the fast path ahead of express, express behind it.
-    const dispatcher = restDispatcher(trivialRouter, createContext);
-    app.use(restApi(dispatcher));
-    app.use(notFound);
-    app.use(errorHandler);
-    installFastRest(app, { dispatcher, front, bodyLimit: 1024 * 1024, errorHandler, moduleRouters: [] });
+    installRestApi(app, { router: trivialRouter, logger, headerMiddleware, contextOf, bodyLimit: 1024 * 1024, moduleRouters: [] });
   } else {
     const handle = createOpenApiNodeHttpHandler({
       router: trivialRouter,
-      createContext: ({ req, res }) => createContext(req as express.Request, res as express.Response),
+      createContext: ({ req, res }) => contextOf((req as express.Request).ip ?? "unknown", req.headers, localsOf(res as express.Response)),
     });
     app.use((req, res, next) => void handle(req, res, next));
   }

@@ -5,6 +5,7 @@ import type { NextFunction, Request, Response } from "express";
 import { AppError } from "../errors/app-error.js";
 import { toTRPCError } from "../errors/transport.js";
 import { logFailure } from "./failures.js";
+import { isApiPath } from "./rest.js";
 
 const bodyParserCodes: Record<string, ErrorCode> = {
   "entity.parse.failed": "MALFORMED_JSON",
@@ -20,7 +21,7 @@ function failure(code: ErrorCode): FailureResponse {
 
 /** `/api/*` answers every handled failure with HTTP 200, because the frontend never reads a non-2xx body. */
 function send(req: Request, res: Response, httpStatus: number, body: FailureResponse): void {
-  res.status(req.path.startsWith("/api/") ? 200 : httpStatus).json(body);
+  res.status(isApiPath(req.originalUrl) ? 200 : httpStatus).json(body);
 }
 
 /**

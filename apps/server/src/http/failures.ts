@@ -1,9 +1,8 @@
 import type { FailureResponse } from "@ocean1/contract";
-import type { Response } from "express";
-import { localsOf } from "./request-context.js";
+import { localsOf, type HasLocals } from "./request-context.js";
 
 /** Expected failures are a debug line; anything unexpected is logged whole, with the request id. */
-export function logFailure(res: Response | undefined, error: unknown, failure: FailureResponse, path?: string): void {
+export function logFailure(res: HasLocals | undefined, error: unknown, failure: FailureResponse, path?: string): void {
   const locals = res ? localsOf(res) : undefined;
   const log = locals?.log;
   if (!locals || !log) return;

@@ -1,17 +1,22 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type express from "express";
 import type { NextFunction, Request, Response } from "express";
-import { nestsTooDeep, JsonTooDeepError, refuseDeepQueryInput } from "./json-depth.js";
-import type { RestDispatcher } from "./rest.js";
+import proxyaddr from "proxy-addr";
+import type { Logger } from "../logger.js";
+import type { Context } from "../trpc.js";
+import { nestsTooDeep, JsonTooDeepError } from "./json-depth.js";
+import { newRequestLocals, recordRequest, type RequestLocals } from "./request-context.js";
+import { restInput, type RestDispatcher } from "./rest.js";
 import type { RestRoute } from "./rest-routes.js";
 
-type Middleware = (req: Request, res: Response, next: NextFunction) => void;
 type ErrorMiddleware = (error: unknown, req: Request, res: Response, next: NextFunction) => void;
 
 export interface FastRestOptions {
   dispatcher: RestDispatcher;
-  /** The middleware in front of every route (request id, security headers, CORS), run as express runs it. */
-  front: Middleware[];
+  logger: Logger;
+  /** The headers the front middleware (security headers, CORS) sets on an answer to this method and origin (front-headers.ts). */
+  headersFor(method: string, origin: string | undefined): string[];
+  contextOf(ip: string, headers: IncomingHttpHeaders, locals: RequestLocals): Context;
   /** express.json()'s limit, in bytes: a larger body is left to express (which refuses it). */
   bodyLimit: number;
   errorHandler: ErrorMiddleware;
@@ -34,18 +39,19 @@ function claimedByModule(routers: express.Router[], route: RestRoute): boolean {
 }
 
 const plainJson = /^application\/json\s*(?:;\s*charset="?utf-8"?\s*)?$/i;
+const digits = /^\d+$/;
 
 /**
- * Whether express.json() would read this request exactly as the fast path does: a JSON body in
- * UTF-8 of a declared length, not compressed, within the limit (a GET: no body at all). Anything
- * else takes express's own path, with its own answers.
+ * Whether express would read this request exactly as the fast path does: a JSON body in UTF-8 of
+ * a declared length, not compressed, within the limit (a GET: no body at all). Anything else takes
+ * express's own path, with its own answers.
  */
 function isPlain(req: IncomingMessage, route: RestRoute, limit: number): boolean {
   const { headers } = req;
   if (headers["transfer-encoding"] !== undefined) return false;
   if (!route.useBody) return headers["content-length"] === undefined;
   const length = headers["content-length"];
-  if (length === undefined || !/^\d+$/.test(length) || Number(length) > limit) return false;
+  if (length === undefined || !digits.test(length) || Number(length) > limit) return false;
   const encoding = headers["content-encoding"];
   if (encoding !== undefined && encoding.toLowerCase() !== "identity") return false;
   return plainJson.test(headers["content-type"] ?? "");
@@ -59,12 +65,14 @@ class BodyParseError extends Error {
   readonly expose = true;
 }
 
+const firstJsonCharacter = /^[\x20\x09\x0a\x0d]*([^\x20\x09\x0a\x0d])/;
+
 function parseJsonBody(raw: Buffer): unknown {
   if (nestsTooDeep(raw)) throw new JsonTooDeepError();
   let text = raw.toString("utf8");
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.length === 0) return {};
-  const first = /^[\x20\x09\x0a\x0d]*([^\x20\x09\x0a\x0d])/.exec(text)?.[1];
+  const first = firstJsonCharacter.exec(text)?.[1];
   if (first !== "{" && first !== "[") throw new BodyParseError("JSON body must be an object or an array");
   try {
     return JSON.parse(text) as unknown;
@@ -80,53 +88,117 @@ function readBody(req: IncomingMessage, onBody: (raw: Buffer) => void): void {
   req.once("end", () => onBody(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
 }
 
+/** What parseurl hands express's query parser: everything after the first `?`. */
+function queryString(url: string): string {
+  const start = url.indexOf("?");
+  return start < 0 ? "" : url.slice(start + 1);
+}
+
+type Handle = (req: IncomingMessage, res: ServerResponse, callback?: () => void) => void;
+interface ExpressInternals {
+  request: object;
+  response: object;
+  handle: Handle;
+  get(setting: string): unknown;
+}
+
 /**
- * The documented REST operations served ahead of express's router: the same middleware, the same
- * body parsing and the same dispatcher, without the router's walk over every layer for each
- * request (most of express's per-request cost). Installed on `app.handle`, so `app.listen` and
- * tests see one app; everything that is not a plain call of an operation goes through express.
+ * The documented REST operations, served ahead of express: a plain call of an operation (a JSON
+ * body of a declared length, or a GET without one) is read, dispatched and answered on node's own
+ * request and response, with the front middleware's headers written in one `writeHead`
+ * (front-headers.ts), the body parsed as express.json() parses it, the client IP found as express
+ * finds it (`trust proxy`). Installed on `app.handle`, so `app.listen` and tests see one app;
+ * everything else, and a body that fails to parse, goes through express and its error handler.
+ * The answers are express's byte for byte (http/rest.test.ts).
  */
 export function installFastRest(app: express.Express, options: FastRestOptions): void {
-  const { dispatcher, front, bodyLimit, errorHandler, moduleRouters } = options;
+  const { dispatcher, logger, headersFor, contextOf, bodyLimit, errorHandler, moduleRouters } = options;
   const fast = new Set([...dispatcher.routes.values()].filter((route) => !claimedByModule(moduleRouters, route)));
-  type Handle = (req: IncomingMessage, res: ServerResponse, callback?: () => void) => void;
-  const expressApp = app as unknown as { request: object; response: object; handle: Handle };
+  const expressApp = app as unknown as ExpressInternals;
   const handle = expressApp.handle.bind(app);
+  const trust = expressApp.get("trust proxy fn") as (address: string, hop: number) => boolean;
+  const queryParser = expressApp.get("query parser fn") as (query: string) => Record<string, unknown>;
 
-  expressApp.handle = (rawReq, rawRes, callback) => {
-    const route = callback === undefined ? dispatcher.match(rawReq) : undefined;
-    if (!route || !fast.has(route) || !isPlain(rawReq, route, bodyLimit)) return handle(rawReq, rawRes, callback);
-    // What express's app.handle and router set up before the first middleware.
+  /** A body that did not parse is answered by express's error handler, as express.json()'s errors are. */
+  const failInExpress = (error: unknown, rawReq: IncomingMessage, rawRes: ServerResponse, front: string[]) => {
     const req = Object.setPrototypeOf(rawReq, expressApp.request) as Request;
     const res = Object.setPrototypeOf(rawRes, expressApp.response) as Response;
     req.res = res;
     res.req = req;
-    res.locals ??= Object.create(null) as Record<string, unknown>;
-    req.originalUrl ??= req.url;
+    req.originalUrl = req.url;
     req.baseUrl = "";
+    for (let i = 0; i < front.length; i += 2) res.setHeader(front[i] as string, front[i + 1] as string);
+    errorHandler(error, req, res, () => res.destroy());
+  };
 
-    const fail = (error: unknown) => errorHandler(error, req, res, () => res.destroy());
-    const dispatch = () => void dispatcher.dispatch(route, req, res).catch(fail);
-    const afterBody = () => refuseDeepQueryInput(req, res, (error?: unknown) => (error ? fail(error) : dispatch()));
-    let step = 0;
-    const next = (error?: unknown): void => {
-      if (error) return fail(error);
-      const middleware = front[step++];
-      if (middleware) return middleware(req, res, next);
-      if (!route.useBody) return afterBody();
-      readBody(req, (raw) => {
-        try {
-          req.body = parseJsonBody(raw);
-        } catch (parseError) {
-          return fail(parseError);
-        }
-        afterBody();
-      });
-    };
+  /** Nothing here should throw; if it does, the caller gets express's INTERNAL answer and the process lives on. */
+  const guarded = (rawReq: IncomingMessage, rawRes: ServerResponse, work: () => void) => {
     try {
-      next();
+      work();
     } catch (error) {
-      fail(error);
+      if (rawRes.headersSent) rawRes.destroy();
+      else failInExpress(error, rawReq, rawRes, []);
     }
+  };
+
+  const serve = (route: RestRoute, rawReq: IncomingMessage, rawRes: ServerResponse) => {
+    const started = performance.now();
+    const { headers } = rawReq;
+    const locals = newRequestLocals(logger, headers["x-request-id"]);
+    const res = Object.assign(rawRes, { locals });
+    const front = ["x-request-id", locals.requestId, ...headersFor(rawReq.method as string, headers.origin)];
+    const finish = (statusCode: number) => {
+      const url = rawReq.url ?? "";
+      const end = url.indexOf("?");
+      recordRequest(logger, locals, route.method, end < 0 ? url : url.slice(0, end), statusCode, performance.now() - started);
+    };
+    const fail = (error: unknown) => {
+      failInExpress(error, rawReq, rawRes, front);
+      finish(rawRes.statusCode);
+    };
+
+    const dispatch = (body: unknown, query: Record<string, unknown>) => {
+      const call = {
+        input: () => restInput(route, headers["content-type"], body, () => query),
+        context: contextOf(proxyaddr(rawReq, trust), headers, locals),
+        res,
+      };
+      dispatcher
+        .answer(route, call)
+        .then((answer) => {
+          // A caller that has gone is not answered, nor counted (as express counts only finished answers).
+          if (rawRes.destroyed) return;
+          const json = JSON.stringify(answer);
+          front.push("Content-Type", "application/json", "Content-Length", String(Buffer.byteLength(json)));
+          rawRes.writeHead(200, front);
+          rawRes.end(json);
+          finish(200);
+        })
+        .catch((error: unknown) => {
+          locals.log.error({ err: error }, "answer not written");
+          rawRes.destroy();
+        });
+    };
+    const query = queryParser(queryString(rawReq.url ?? ""));
+    // tRPC's `?input=` is refused when nested too deep on every path (json-depth.ts), this one too.
+    if (typeof query.input === "string" && nestsTooDeep(query.input)) return fail(new JsonTooDeepError());
+    if (!route.useBody) return dispatch(undefined, query);
+    readBody(rawReq, (raw) =>
+      guarded(rawReq, rawRes, () => {
+        let body: unknown;
+        try {
+          body = parseJsonBody(raw);
+        } catch (error) {
+          return fail(error);
+        }
+        dispatch(body, query);
+      }),
+    );
+  };
+
+  expressApp.handle = (rawReq, rawRes, callback) => {
+    const route = callback === undefined ? dispatcher.match(rawReq) : undefined;
+    if (!route || !fast.has(route) || !isPlain(rawReq, route, bodyLimit)) return handle(rawReq, rawRes, callback);
+    guarded(rawReq, rawRes, () => serve(route, rawReq, rawRes));
   };
 }

@@ -1,3 +1,4 @@
+import { connect } from "node:net";
 import { errorMessages } from "@ocean1/contract";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../test/app.js";
@@ -47,6 +48,31 @@ describe("HTTP hygiene", () => {
     for (const res of [await app.post("/api/auth/logn", {}), await app.get("/api/nothing/here"), await app.get("/api/auth/login")]) {
       expect(res).toEqual({ status: 404, body: { status: "failed", code: "NOT_FOUND", msg: "接口不存在" } });
     }
+  });
+
+  it("answers malformed JSON with HTTP 200 on every spelling of an /api path that reaches an operation", async () => {
+    for (const path of ["/API/user/heartbeat", "/x/../api/user/heartbeat", "/api/user/heartbeat/"]) {
+      const res = await app.post(path, '{"email":');
+      expect(res).toEqual({ status: 200, body: { status: "failed", code: "MALFORMED_JSON", msg: errorMessages.MALFORMED_JSON } });
+    }
+  });
+
+  it("answers request-targets that are no URL (*, a bad port or host) and lives on: 404, or CORS's 204 to OPTIONS", async () => {
+    const { port } = new URL(app.url);
+    // The last one express's router cannot read at all: its own 404 page.
+    const targets = { "OPTIONS *": 204, "GET *": 404, "GET http://h:99999/api/user/history": 404, "GET http://[::1/x": 404 };
+    for (const [target, status] of Object.entries(targets)) {
+      const answer = await new Promise<string>((resolve, reject) => {
+        let text = "";
+        const socket = connect(Number(port), "127.0.0.1", () => socket.end(`${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`));
+        socket.on("data", (chunk: Buffer) => (text += chunk.toString()));
+        socket.on("end", () => resolve(text));
+        socket.on("error", reject);
+      });
+      expect(answer.slice(0, 12), target).toBe(`HTTP/1.1 ${status}`);
+      if (target.includes("/api/")) expect(answer, target).toContain('"code":"NOT_FOUND"');
+    }
+    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
   });
 
   it("refuses JSON nested 5,000 deep as malformed input on /api, with HTTP 200", async () => {

@@ -134,6 +134,10 @@ describe("the REST dispatcher", () => {
       "the history with an empty and a repeated key",
       () => ({ method: "GET", path: "/api/user/history?limit=&before=3&before=4", headers: user.headers }),
     ],
+    [
+      "the history with a deep ?input=, its key percent-encoded",
+      () => ({ method: "GET", path: `/api/user/history?%69nput=${"[".repeat(40)}${"]".repeat(40)}`, headers: user.headers }),
+    ],
     ["the history without a session", () => ({ method: "GET", path: "/api/user/history" })],
     [
       "the history with a device id of the server",

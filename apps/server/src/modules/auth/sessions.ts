@@ -50,7 +50,7 @@ export async function findActiveSession(
   { secret, idleDays, now }: SessionLookup,
 ): Promise<AuthenticatedUser | null> {
   const idleSince = sessionIdleSince(now, idleDays);
-  const row = await readSession(db, email, hashDeviceId(secret, deviceId), idleSince);
+  const row = await readSession(db, { email, deviceHash: hashDeviceId(secret, deviceId), idleSince });
   if (!row) return null;
   if (now.getTime() - row.last_seen_at.getTime() >= lastSeenWriteIntervalMs) {
     await db.updateTable("sessions").set({ last_seen_at: now }).where("user_id", "=", row.id).where("last_seen_at", "<", now).execute();

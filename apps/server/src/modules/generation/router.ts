@@ -1,5 +1,5 @@
 import { operations } from "@ocean1/contract";
-import { protectedOperation, router } from "../../trpc.js";
+import { protectedMutation, protectedQuery, router } from "../../trpc.js";
 import { toCreateAnswer } from "./answers.js";
 import { createBananaTask, createSoraTask } from "./grsai-tasks.js";
 import { jimengAnswer } from "./jimeng-routes.js";
@@ -12,19 +12,19 @@ import { waitForTask, waitMsOf } from "./wait.js";
  * paths are served by `held-routes.ts` (whitespace keep-alives, event stream), mounted first.
  */
 export const generationRouter = router({
-  soraCreate: protectedOperation(operations.soraCreate).mutation(async ({ ctx, input }) =>
+  soraCreate: protectedMutation(operations.soraCreate, async ({ ctx, input }) =>
     toCreateAnswer(await waitForTask(ctx.deps, await createSoraTask(ctx.deps, ctx.user.id, input), waitMsOf(ctx.deps, "sora"))),
   ),
-  bananaCreate: protectedOperation(operations.bananaCreate).mutation(async ({ ctx, input }) =>
+  bananaCreate: protectedMutation(operations.bananaCreate, async ({ ctx, input }) =>
     toCreateAnswer(await waitForTask(ctx.deps, await createBananaTask(ctx.deps, ctx.user.id, input), waitMsOf(ctx.deps, "banana"))),
   ),
   // Jimeng answers at once; the work goes on in the background (multipart: jimeng-routes.ts).
-  jimengVideoCreate: protectedOperation(operations.jimengVideoCreate).mutation(async ({ ctx, input }) =>
+  jimengVideoCreate: protectedMutation(operations.jimengVideoCreate, async ({ ctx, input }) =>
     jimengAnswer(await createJimengTask(ctx.deps, ctx.user.id, "jimeng_video", input)),
   ),
-  jimengImageCreate: protectedOperation(operations.jimengImageCreate).mutation(async ({ ctx, input }) =>
+  jimengImageCreate: protectedMutation(operations.jimengImageCreate, async ({ ctx, input }) =>
     jimengAnswer(await createJimengTask(ctx.deps, ctx.user.id, "jimeng_image", input)),
   ),
-  queryResult: protectedOperation(operations.queryResult).mutation(({ ctx, input }) => queryResult(ctx.deps, ctx.user.id, input)),
-  listTasks: protectedOperation(operations.listTasks).query(({ ctx, input }) => listTasks(ctx.deps, ctx.user.id, input)),
+  queryResult: protectedMutation(operations.queryResult, ({ ctx, input }) => queryResult(ctx.deps, ctx.user.id, input)),
+  listTasks: protectedQuery(operations.listTasks, ({ ctx, input }) => listTasks(ctx.deps, ctx.user.id, input)),
 });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../../test/app.js";
 import { createTestUser, pointsOf, type TestUser } from "../../test/fixtures.js";
 import { changePoints } from "./ledger.js";
+import { isoMilliseconds } from "./queries.js";
 
 let app: TestApp;
 let rich: TestUser;
@@ -55,6 +56,50 @@ describe("GET /api/user/history", () => {
     const res = await history(rich);
     expect(res.body.data[0].balance_after).toBe(await pointsOf(app.deps, rich.id));
     expect(res.body.data[0].balance_after).toBe(100 + 35 * 7 - 34 * 3);
+  });
+
+  it("writes each row's time in UTC to the millisecond, the microseconds cut off", async () => {
+    const user = await createTestUser(app.deps, { points: 1 });
+    await app.deps.db.transaction().execute((trx) => changePoints(trx, { userId: user.id, delta: 1, type: "reward", description: "奖励" }));
+    const times = ["2026-01-02 11:04:05.289999+08", "2026-01-02 11:04:06+08"];
+    const ids = await app.deps.db.selectFrom("ledger").select("id").where("user_id", "=", user.id).orderBy("id").execute();
+    for (const [k, { id }] of ids.entries()) {
+      await sql`update ledger set created_at = ${times[k]}::timestamptz where id = ${id}`.execute(app.deps.db);
+    }
+    const res = await history(user);
+    expect(res.body.data.map((row: { created_at: string }) => row.created_at)).toEqual([
+      "2026-01-02T03:04:06.000Z",
+      "2026-01-02T03:04:05.289Z",
+    ]);
+  });
+
+  it("formats PostgreSQL's JSON times as Date#toISOString does, whatever the fraction's length", () => {
+    for (const [utc, iso] of [
+      ["2026-01-02T03:04:05", "2026-01-02T03:04:05.000Z"],
+      ["2026-01-02T03:04:05.5", "2026-01-02T03:04:05.500Z"],
+      ["2026-01-02T03:04:05.05", "2026-01-02T03:04:05.050Z"],
+      ["2026-01-02T03:04:05.123", "2026-01-02T03:04:05.123Z"],
+      ["2026-01-02T03:04:05.999999", "2026-01-02T03:04:05.999Z"],
+    ]) {
+      expect(isoMilliseconds(utc as string)).toBe(iso);
+      expect(new Date(`${(utc as string).slice(0, 23)}Z`).toISOString()).toBe(iso);
+    }
+  });
+
+  it("answers each of many concurrent callers, read in one statement, with its own page", async () => {
+    const pages = await Promise.all([
+      history(rich, "?limit=3"),
+      history(other),
+      history(rich, `?limit=2&before=${richRowIds[10]}`),
+      history(other, `?before=${richRowIds[0]}`),
+      history(rich, "?limit=1"),
+    ]);
+    const ids = pages.map((res) => res.body.data.map((row: { id: number }) => row.id));
+    expect(ids[0]).toEqual(richRowIds.slice(-3).reverse());
+    expect(ids[1]).toHaveLength(8);
+    expect(ids[2]).toEqual([richRowIds[9], richRowIds[8]]);
+    expect(ids[3]).toEqual([]);
+    expect(ids[4]).toEqual(richRowIds.slice(-1));
   });
 
   it("answers only the caller's own rows", async () => {

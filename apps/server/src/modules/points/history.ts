@@ -10,7 +10,7 @@ function toHistoryRecord(row: HistoryRow): HistoryRecord {
     amount: row.amount,
     balance_after: row.balance_after,
     description: row.description,
-    created_at: row.created_at.toISOString(),
+    created_at: row.created_at,
   };
 }
 

@@ -1,6 +1,6 @@
-import type { Kysely } from "kysely";
 import { prepared } from "../../db/database.js";
-import type { Database, LedgerRow } from "../../db/schema.js";
+import { batchedRead } from "../../db/read-batches.js";
+import type { LedgerRow } from "../../db/schema.js";
 
 export interface LedgerPage {
   limit: number;
@@ -8,19 +8,55 @@ export interface LedgerPage {
   before?: number | undefined;
 }
 
-export type HistoryRow = Pick<LedgerRow, "id" | "type" | "amount" | "balance_after" | "description" | "created_at">;
+/** A ledger row as the history shows it: `created_at` already in ISO 8601 (UTC, milliseconds), as PostgreSQL writes it. */
+export type HistoryRow = Pick<LedgerRow, "id" | "type" | "amount" | "balance_after" | "description"> & { created_at: string };
 
-// Fixed texts, run as prepared statements: the history is the second most frequent read.
-const columns = "id, type, amount, balance_after, description, created_at";
-const newestRows = `select ${columns} from ledger where user_id = $1 order by id desc limit $2`;
-const olderRows = `select ${columns} from ledger where user_id = $1 and id < $3 order by id desc limit $2`;
+interface PageKey extends LedgerPage {
+  userId: number;
+}
 
-/** A user's ledger rows, newest first, served by the (user_id, id desc) index. */
-export async function listLedgerRows(db: Kysely<Database>, userId: number, page: LedgerPage): Promise<HistoryRow[]> {
-  const query =
-    page.before === undefined
-      ? prepared<HistoryRow>(newestRows, [userId, page.limit])
-      : prepared<HistoryRow>(olderRows, [userId, page.limit, page.before]);
-  const { rows } = await db.executeQuery(query);
-  return rows;
+/**
+ * The pages asked for in one turn, in one statement: each is the newest `limit` rows of its user
+ * older than `before`, served by the (user_id, id desc) index, as one JSON array per page: one
+ * value to parse per page instead of six per row (the rows' parsing was a third of the history's
+ * cost). A fixed text, run prepared: the history is the second most frequent read.
+ */
+const pagesQuery = `select q.i::int as i, (
+    select coalesce(json_agg(l order by l.id desc), '[]')
+      from (select id, type, amount, balance_after, description, created_at at time zone 'UTC' as created_at
+              from ledger
+             where user_id = q.user_id and id < coalesce(q.before_id, 9223372036854775807)
+             order by id desc limit q.page_limit) l
+  ) as rows
+  from unnest($1::integer[], $2::integer[], $3::bigint[]) with ordinality as q(user_id, page_limit, before_id, i)`;
+
+/**
+ * A UTC time as JSON writes it (`2026-01-02T03:04:05.289999`, the fraction cut to what is not zero)
+ * in ISO 8601 with milliseconds, as `Date#toISOString` writes it: `2026-01-02T03:04:05.289Z`.
+ * Formatting it here costs a fraction of what `to_char` costs PostgreSQL for every row.
+ */
+export function isoMilliseconds(utc: string): string {
+  const fraction = utc.length > 20 ? utc.slice(20, 23) : "";
+  return `${utc.slice(0, 19)}.${fraction.padEnd(3, "0")}Z`;
+}
+
+const readPages = batchedRead(async (db, keys: PageKey[]): Promise<HistoryRow[][]> => {
+  const { rows } = await db.executeQuery(
+    prepared<{ i: number; rows: HistoryRow[] }>(pagesQuery, [
+      keys.map((key) => key.userId),
+      keys.map((key) => key.limit),
+      keys.map((key) => key.before ?? null),
+    ]),
+  );
+  const pages = keys.map((): HistoryRow[] => []);
+  for (const row of rows) {
+    for (const entry of row.rows) entry.created_at = isoMilliseconds(entry.created_at);
+    pages[row.i - 1] = row.rows;
+  }
+  return pages;
+}, 64);
+
+/** A user's ledger rows, newest first, read with the other pages asked for in the same turn. */
+export function listLedgerRows(db: Parameters<typeof readPages>[0], userId: number, page: LedgerPage): Promise<HistoryRow[]> {
+  return readPages(db, { userId, ...page });
 }

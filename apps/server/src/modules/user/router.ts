@@ -1,8 +1,8 @@
 import { operations } from "@ocean1/contract";
-import { publicOperation, router } from "../../trpc.js";
+import { publicMutation, router } from "../../trpc.js";
 import { heartbeat } from "./heartbeat.js";
 
 export const userRouter = router({
   // Public: an unknown or ended session is an answer here (`rejected`), not a failure.
-  heartbeat: publicOperation(operations.heartbeat).mutation(({ ctx, input }) => heartbeat(ctx.deps, input, ctx.request)),
+  heartbeat: publicMutation(operations.heartbeat, ({ ctx, input }) => heartbeat(ctx.deps, input, ctx.request)),
 });

@@ -1,0 +1,49 @@
+import type { IncomingHttpHeaders } from "node:http";
+import type { AnyTRPCRouter } from "@trpc/server";
+import type express from "express";
+import type { NextFunction, Request, Response } from "express";
+import type { Logger } from "../logger.js";
+import type { Context } from "../trpc.js";
+import { errorHandler, notFound } from "./errors.js";
+import { installFastRest } from "./fast-rest.js";
+import { frontHeaders } from "./front-headers.js";
+import { localsOf, type RequestLocals } from "./request-context.js";
+import { restApi, restDispatcher } from "./rest.js";
+
+type Middleware = (req: Request, res: Response, next: NextFunction) => void;
+
+export interface RestApiOptions {
+  router: AnyTRPCRouter;
+  logger: Logger;
+  /** The middleware that only sets headers on every answer (security headers, CORS), already mounted on the app. */
+  headerMiddleware: Middleware[];
+  contextOf(ip: string, headers: IncomingHttpHeaders, locals: RequestLocals): Context;
+  /** express.json()'s limit, in bytes. */
+  bodyLimit: number;
+  /** Express routers of modules, mounted before: the paths they serve are theirs. */
+  moduleRouters: express.Router[];
+}
+
+/**
+ * The documented REST operations of `router`, mounted last: express's route for what is unusual,
+ * then the 404 and the error handler, and the fast path (fast-rest.ts) ahead of express for a
+ * plain call. `createApp` and the bench's reference server serve `/api` through this one function.
+ */
+export function installRestApi(app: express.Express, options: RestApiOptions): void {
+  const { router, logger, headerMiddleware, contextOf, bodyLimit, moduleRouters } = options;
+  const dispatcher = restDispatcher(router);
+  const createContext = (req: Request, res: Response) =>
+    contextOf(req.ip ?? req.socket.remoteAddress ?? "unknown", req.headers, localsOf(res));
+  app.use(restApi(dispatcher, createContext));
+  app.use(notFound);
+  app.use(errorHandler);
+  installFastRest(app, {
+    dispatcher,
+    logger,
+    headersFor: frontHeaders(headerMiddleware),
+    contextOf,
+    bodyLimit,
+    errorHandler,
+    moduleRouters,
+  });
+}
