@@ -73,7 +73,8 @@ async function workTasks(deps: AppDeps, tasks: ClaimedTask[]): Promise<void> {
 /** Acts on one leased task: fail what can no longer finish, otherwise poll its upstream once. */
 async function workTask(deps: AppDeps, task: ClaimedTask): Promise<PollRecord | undefined> {
   const { tuning } = deps.generation;
-  const log = () => deps.logger.child({ task: task.public_id, kind: task.kind }); // only when it logs: a child per poll costs
+  // A child logger only when a line is written: most polls log nothing.
+  const log = () => deps.logger.child({ task: task.public_id, kind: task.kind });
   try {
     if (task.upstream_id === null) {
       // Nobody holds the lease of a task that never got its upstream id: the instance that created
@@ -112,7 +113,8 @@ async function workTask(deps: AppDeps, task: ClaimedTask): Promise<PollRecord | 
 /** Writes a final outcome now; answers what to record for a task that goes on. */
 async function applyPollOutcome(deps: AppDeps, task: ClaimedTask, outcome: UpstreamOutcome): Promise<PollRecord | undefined> {
   const { tuning } = deps.generation;
-  const log = () => deps.logger.child({ task: task.public_id, kind: task.kind }); // only when it logs: a child per poll costs
+  // A child logger only when a line is written: most polls log nothing.
+  const log = () => deps.logger.child({ task: task.public_id, kind: task.kind });
   switch (outcome.kind) {
     case "succeeded":
       await completeTask(deps.db, task.id, outcome.url);
