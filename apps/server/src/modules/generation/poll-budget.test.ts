@@ -14,8 +14,7 @@ describe("the poll budget", () => {
   });
 
   it("takes back what was granted but not used, up to two seconds' worth", () => {
-    let now = 0;
-    const budget = new PollBudget(10, () => now);
+    const budget = new PollBudget(10, () => 0);
     expect(budget.take(20)).toBe(20);
     budget.giveBack(7);
     expect(budget.take(20)).toBe(7);
