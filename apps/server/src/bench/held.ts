@@ -25,7 +25,8 @@ import { startServer, type ServerProcess } from "./processes.js";
  * Window 3 prices one upstream poll, to tell how much of window 2 is polling. The server runs with
  * --trace-gc (into its log): the heap figures are V8's "used after the most recent collection".
  * Knobs: BENCH_HELD (1000), BENCH_TASK_SECONDS (90), BENCH_WINDOW_SECONDS (30), BENCH_POLL_PHASE (1; 0 skips
- * window 2), BENCH_ADMIN_URL (an existing cluster), BENCH_PROFILE=<dir> (--cpu-prof of the server).
+ * window 3), BENCH_ADMIN_URL (an existing cluster), BENCH_PROFILE=<dir> (--cpu-prof of the server),
+ * BENCH_SERVER_MAIN (another build of the server, e.g. an older commit's, for before/after).
  */
 // A benchmark tool's own knobs, not the server's configuration (which config.ts reads).
 const env = process.env;
@@ -142,7 +143,7 @@ async function main(): Promise<void> {
   const args = [
     "--trace-gc",
     ...(env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(env.BENCH_PROFILE)}`] : []),
-    path.join(dist, "main.js"),
+    env.BENCH_SERVER_MAIN ?? path.join(dist, "main.js"),
   ];
   const logFile = path.join(workDir, "server.log");
   const server = await startServer(args, `http://127.0.0.1:${port}/healthz`, logFile, serverEnv);
