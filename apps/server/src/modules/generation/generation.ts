@@ -3,7 +3,7 @@ import type { AppDeps, CoreDeps } from "../../deps.js";
 import { LeaseKeeper } from "./lease-keeper.js";
 import { ProviderLimiter } from "./limiter.js";
 import { PollBudget } from "./poll-budget.js";
-import { findTasks } from "./queries.js";
+import { findTasks, findTaskStates } from "./queries.js";
 import { refreshTasks } from "./reconciler.js";
 import { defaultTuning, type GenerationTuning } from "./tuning.js";
 import { TaskWatcher } from "./watcher.js";
@@ -36,6 +36,7 @@ export function createGeneration(core: CoreDeps, tuning: Partial<GenerationTunin
       keepAliveMs: fullTuning.keepAliveMs,
       logger: core.logger,
       load: (ids) => findTasks(core.db, ids),
+      peek: (ids) => findTaskStates(core.db, ids),
       refresh: (ids) => refreshTasks(deps, ids),
     }),
     leases: new LeaseKeeper({ db: core.db, owner: instanceId, leaseMs: fullTuning.leaseMs, logger: core.logger }),

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from "kysely";
+import { prepared } from "../../db/database.js";
 import type { Database, Task } from "../../db/schema.js";
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -16,6 +17,17 @@ export async function findTask(db: Db, id: number): Promise<Task | undefined> {
 export async function findTasks(db: Db, ids: readonly number[]): Promise<Task[]> {
   if (ids.length === 0) return [];
   return db.selectFrom("tasks").selectAll().where("id", "in", ids).execute();
+}
+
+/** What a watcher needs to know whether a held task moved: a fixed text, run prepared (every second, for every held task). */
+const statesQuery = "select id, status, progress from tasks where id = any($1::bigint[])";
+
+export type TaskState = Pick<Task, "id" | "status" | "progress">;
+
+export async function findTaskStates(db: Kysely<Database>, ids: readonly number[]): Promise<TaskState[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await db.executeQuery(prepared<TaskState>(statesQuery, [ids]));
+  return rows;
 }
 
 export interface TaskPage {

@@ -22,17 +22,22 @@ export interface WatcherOptions {
   logger: Logger;
   /** Reads the watched tasks, in one query. */
   load(ids: number[]): Promise<Task[]>;
+  /** Reads only the status and progress of the watched tasks, in one query. */
+  peek(ids: number[]): Promise<Array<Pick<Task, "id" | "status" | "progress">>>;
   /** Asks the reconciler to refresh those that are due (it leases them: no duplicate polls). */
   refresh(ids: number[]): Promise<unknown>;
 }
 
 /**
- * One loop per instance for every held request: each pass reads the watched tasks in one query,
- * refreshes the due ones from upstream, and tells each waiter. A thousand held requests cost a
- * thousand small objects in a Map, not a thousand timers polling the upstream.
+ * One loop per instance for every held request: each pass reads the watched tasks' status and
+ * progress in one query, refreshes the due ones from upstream, reads whole only the tasks that
+ * moved or must be answered now, and tells their waiters. A thousand held requests cost a thousand
+ * small objects in a Map and one narrow read a second, not a thousand timers polling the upstream.
  */
 export class TaskWatcher {
   private readonly waiters = new Map<number, Set<Waiter>>();
+  /** The status and progress each watched task had at the last pass that told its waiters. */
+  private readonly told = new Map<number, string>();
   private timer: NodeJS.Timeout | undefined;
   private refreshing = false;
   private closed = false;
@@ -75,7 +80,10 @@ export class TaskWatcher {
   private remove(id: number, waiter: Waiter): void {
     const set = this.waiters.get(id);
     set?.delete(waiter);
-    if (set?.size === 0) this.waiters.delete(id);
+    if (set?.size === 0) {
+      this.waiters.delete(id);
+      this.told.delete(id);
+    }
   }
 
   private schedule(): void {
@@ -107,9 +115,21 @@ export class TaskWatcher {
         )
         .finally(() => (this.refreshing = false));
     }
-    const tasks = await this.options.load(ids);
     const now = Date.now();
-    for (const task of tasks) {
+    const moved: number[] = [];
+    for (const state of await this.options.peek(ids)) {
+      const key = `${state.status}/${state.progress}`;
+      const waiters = this.waiters.get(state.id);
+      if (!waiters) continue;
+      if (isFinal(state) || this.told.get(state.id) !== key || [...waiters].some((waiter) => now >= waiter.deadline)) {
+        moved.push(state.id);
+        continue;
+      }
+      for (const waiter of waiters) if (now - waiter.lastWriteAt >= this.options.keepAliveMs) waiter.keepAlive();
+    }
+    if (moved.length === 0) return;
+    for (const task of await this.options.load(moved)) {
+      if (this.waiters.has(task.id)) this.told.set(task.id, `${task.status}/${task.progress}`);
       for (const waiter of this.waiters.get(task.id) ?? []) {
         if (isFinal(task) || now >= waiter.deadline) {
           this.remove(task.id, waiter);
