@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readGrsaiStream } from "../modules/generation/grsai-parse.js";
 import { upstreamMessages } from "../modules/generation/upstream.js";
-import { postUpstream } from "../modules/generation/upstream.js";
+import { postUpstream, withDeadline } from "../modules/generation/upstream.js";
 import { checkLedger } from "../modules/points/ledger-check.js";
 import { startTestApp, type TestApp } from "../test/app.js";
 import { captureLog } from "../test/log-capture.js";
@@ -85,14 +85,16 @@ describe("the simulator, through the app over real HTTP", () => {
 
   it("speaks the streaming mode without webHook: `data:` lines until the task ends", async () => {
     const endpoint = { baseUrl: simulator.url, apiKey: "sim-key" };
-    const res = await postUpstream(
-      endpoint,
-      "/v1/draw/nano-banana",
-      JSON.stringify({ model: "nano-banana", prompt: "p", aspectRatio: "1:1", imageSize: "1K" }),
-      5_000,
-    );
-    expect(res.contentType).toMatch(/^text\/event-stream/);
-    const outcome = await readGrsaiStream(res.body);
+    const outcome = await withDeadline(5_000, async (signal) => {
+      const res = await postUpstream(
+        endpoint,
+        "/v1/draw/nano-banana",
+        JSON.stringify({ model: "nano-banana", prompt: "p", aspectRatio: "1:1", imageSize: "1K" }),
+        signal,
+      );
+      expect(res.contentType).toMatch(/^text\/event-stream/);
+      return readGrsaiStream(res.body);
+    });
     expect(outcome).toEqual({ kind: "accepted", upstreamId: expect.stringMatching(/^sim-/) });
   });
 

@@ -1,6 +1,6 @@
 import { countUpstream } from "../../metrics/metrics.js";
 import type { ProviderEndpoint } from "../../providers.js";
-import { isTimeout, outcomeOfStatus, postUpstream, readText, upstreamMessages, type UpstreamOutcome } from "./upstream.js";
+import { isTimeout, outcomeOfStatus, postUpstream, readText, upstreamMessages, withDeadline, type UpstreamOutcome } from "./upstream.js";
 import { parseGrsaiAnswer, readGrsaiStream } from "./grsai-parse.js";
 
 export const grsaiPaths = { sora: "/v1/video/sora-video", banana: "/v1/draw/nano-banana", result: "/v1/draw/result" } as const;
@@ -22,21 +22,23 @@ export async function submitGrsai(
   timeouts: GrsaiTimeouts,
 ): Promise<UpstreamOutcome> {
   try {
-    const res = await countUpstream(
-      "grsai",
-      postUpstream(endpoint, path, JSON.stringify({ ...payload, webHook: "-1", shutProgress: false }), timeouts.submitMs),
-    );
-    const byStatus = outcomeOfStatus(res.status);
-    if (byStatus) {
-      await res.body?.cancel();
-      return byStatus;
-    }
-    const outcome = res.contentType.includes("text/event-stream")
-      ? await readGrsaiStream(res.body)
-      : parseGrsaiAnswer(await readText(res.body), "submit");
-    return outcome.kind === "transient" && outcome.unreadable
-      ? { kind: "failed", message: upstreamMessages.unreadable, detail: outcome.detail }
-      : outcome;
+    return await withDeadline(timeouts.submitMs, async (signal): Promise<UpstreamOutcome> => {
+      const res = await countUpstream(
+        "grsai",
+        postUpstream(endpoint, path, JSON.stringify({ ...payload, webHook: "-1", shutProgress: false }), signal),
+      );
+      const byStatus = outcomeOfStatus(res.status);
+      if (byStatus) {
+        await res.body?.cancel();
+        return byStatus;
+      }
+      const outcome = res.contentType.includes("text/event-stream")
+        ? await readGrsaiStream(res.body)
+        : parseGrsaiAnswer(await readText(res.body), "submit");
+      return outcome.kind === "transient" && outcome.unreadable
+        ? { kind: "failed", message: upstreamMessages.unreadable, detail: outcome.detail }
+        : outcome;
+    });
   } catch (error) {
     if (isTimeout(error))
       return { kind: "failed", message: upstreamMessages.timeout, detail: `submit timed out after ${timeouts.submitMs} ms` };
@@ -47,16 +49,15 @@ export async function submitGrsai(
 /** Polls `/v1/draw/result {id}`; 429, 5xx, timeouts and unreadable answers are transient. */
 export async function pollGrsai(endpoint: ProviderEndpoint, upstreamId: string, timeouts: GrsaiTimeouts): Promise<UpstreamOutcome> {
   try {
-    const res = await countUpstream(
-      "grsai",
-      postUpstream(endpoint, grsaiPaths.result, JSON.stringify({ id: upstreamId }), timeouts.pollMs),
-    );
-    const byStatus = outcomeOfStatus(res.status);
-    if (byStatus) {
-      await res.body?.cancel();
-      return byStatus;
-    }
-    return parseGrsaiAnswer(await readText(res.body), "poll");
+    return await withDeadline(timeouts.pollMs, async (signal) => {
+      const res = await countUpstream("grsai", postUpstream(endpoint, grsaiPaths.result, JSON.stringify({ id: upstreamId }), signal));
+      const byStatus = outcomeOfStatus(res.status);
+      if (byStatus) {
+        await res.body?.cancel();
+        return byStatus;
+      }
+      return parseGrsaiAnswer(await readText(res.body), "poll");
+    });
   } catch (error) {
     return {
       kind: "transient",

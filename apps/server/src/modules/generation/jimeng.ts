@@ -2,7 +2,7 @@ import { countUpstream } from "../../metrics/metrics.js";
 import type { TaskKind } from "@ocean1/contract";
 import { z } from "zod";
 import type { ProviderEndpoint } from "../../providers.js";
-import { isTimeout, outcomeOfStatus, postUpstream, readText, upstreamMessages, type UpstreamOutcome } from "./upstream.js";
+import { isTimeout, outcomeOfStatus, postUpstream, readText, upstreamMessages, withDeadline, type UpstreamOutcome } from "./upstream.js";
 
 export const jimengPaths = {
   images: "/v1/images/generations",
@@ -68,13 +68,15 @@ export function parseJimengAnswer(text: string): UpstreamOutcome {
 export async function callJimeng(endpoint: ProviderEndpoint, call: JimengCall, timeoutMs: number): Promise<UpstreamOutcome> {
   const request = jimengRequest(call);
   try {
-    const res = await countUpstream("jimeng", postUpstream(endpoint, request.path, request.body, timeoutMs, request.json));
-    const byStatus = outcomeOfStatus(res.status);
-    if (byStatus) {
-      await res.body?.cancel();
-      return byStatus.kind === "transient" ? { kind: "failed", message: upstreamMessages.busy, detail: byStatus.detail } : byStatus;
-    }
-    return parseJimengAnswer(await readText(res.body));
+    return await withDeadline(timeoutMs, async (signal): Promise<UpstreamOutcome> => {
+      const res = await countUpstream("jimeng", postUpstream(endpoint, request.path, request.body, signal, request.json));
+      const byStatus = outcomeOfStatus(res.status);
+      if (byStatus) {
+        await res.body?.cancel();
+        return byStatus.kind === "transient" ? { kind: "failed", message: upstreamMessages.busy, detail: byStatus.detail } : byStatus;
+      }
+      return parseJimengAnswer(await readText(res.body));
+    });
   } catch (error) {
     if (isTimeout(error)) return { kind: "failed", message: upstreamMessages.tooLong, detail: `no answer after ${timeoutMs} ms` };
     return { kind: "failed", message: upstreamMessages.busy, detail: `call failed: ${(error as Error).message}` };

@@ -51,7 +51,7 @@ export const defaultTuning: GenerationTuning = {
   maxBackoffMs: 60_000,
   unreadableLimit: 3,
   maxInFlightPerProvider: 16,
-  maxPollsPerSecond: 100,
+  maxPollsPerSecond: 60,
   jimengTimeoutMs: 15 * 60_000,
   maxAgeMs: { sora: 45 * 60_000, banana: 20 * 60_000, jimeng_video: 30 * 60_000, jimeng_image: 20 * 60_000 },
 };
