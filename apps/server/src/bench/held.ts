@@ -13,7 +13,7 @@ import { migrateToLatest } from "../db/migrate.js";
 import { hashDeviceId } from "../modules/auth/sessions.js";
 import { startSimulator } from "../simulator/app.js";
 import { fireSora, type HeldUser } from "./held-clients.js";
-import { startServer, type ServerProcess } from "./processes.js";
+import { benchServerEnv, startServer, type ServerProcess } from "./processes.js";
 
 /**
  * `pnpm bench:held`: the BUILT server (`dist/main.js`, production mode, logging at info to a file) in
@@ -127,14 +127,7 @@ async function main(): Promise<void> {
   const counts = simulator.state.counts;
   const port = await freePort();
   const serverEnv = {
-    NODE_ENV: "production",
-    ALLOW_DEV_DEFAULTS_IN_PRODUCTION: "1",
-    DATABASE_URL: databaseUrl,
-    OCEAN1_SECRET: secret,
-    HOST: "127.0.0.1",
-    PORT: String(port),
-    OCEAN1_DATA_DIR: path.join(workDir, "data"),
-    LOG_LEVEL: "info",
+    ...benchServerEnv({ databaseUrl, secret, port, dataDir: path.join(workDir, "data") }),
     SORA_WAIT_SECONDS: "590",
     GRSAI_BASE_URL: simulator.url,
     GRSAI_API_KEY: "bench-key-for-the-simulator",

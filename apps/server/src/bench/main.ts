@@ -12,7 +12,7 @@ import { hashPassword, verifyPassword } from "../lib/passwords.js";
 import { checkLedger } from "../modules/points/ledger-check.js";
 import { runLoad, type LoadResult, type LoadSpec } from "./load-spec.js";
 import { postmasterPid, treeCpuSeconds } from "./cpu.js";
-import { startServer, type ServerProcess } from "./processes.js";
+import { benchServerEnv, startServer, type ServerProcess } from "./processes.js";
 import { errorsOf, table, type Row } from "./report.js";
 import { benchPassword, benchUser, seedCards, seedUsers } from "./seed.js";
 
@@ -139,16 +139,7 @@ async function main(): Promise<void> {
 
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const serverEnv = {
-    NODE_ENV: "production",
-    ALLOW_DEV_DEFAULTS_IN_PRODUCTION: "1",
-    DATABASE_URL: databaseUrl,
-    OCEAN1_SECRET: secret,
-    HOST: "127.0.0.1",
-    PORT: String(port),
-    OCEAN1_DATA_DIR: path.join(workDir, "data"),
-    LOG_LEVEL: "info",
-  };
+  const serverEnv = benchServerEnv({ databaseUrl, secret, port, dataDir: path.join(workDir, "data") });
   const args = [
     ...(env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(env.BENCH_PROFILE)}`] : []),
     serverMain ?? path.join(dist, "main.js"),

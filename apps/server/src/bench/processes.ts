@@ -50,3 +50,17 @@ export async function startServer(args: string[], url: string, logFile: string, 
     },
   };
 }
+
+/** The environment of the built server under a bench: production settings on the bench's database, logging at info to its file. */
+export function benchServerEnv(options: { databaseUrl: string; secret: string; port: number; dataDir: string }): Record<string, string> {
+  return {
+    NODE_ENV: "production",
+    ALLOW_DEV_DEFAULTS_IN_PRODUCTION: "1",
+    DATABASE_URL: options.databaseUrl,
+    OCEAN1_SECRET: options.secret,
+    HOST: "127.0.0.1",
+    PORT: String(options.port),
+    OCEAN1_DATA_DIR: options.dataDir,
+    LOG_LEVEL: "info",
+  };
+}

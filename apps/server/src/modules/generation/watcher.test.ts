@@ -47,17 +47,22 @@ function recordingWaiter(deadline = Date.now() + 60_000) {
   return { waiter, seen };
 }
 
+/** A watcher passing every 20 ms over the table, with no upstream to refresh. */
+function watcherOf(table: ReturnType<typeof taskTable>, keepAliveMs: number): TaskWatcher {
+  return new TaskWatcher({
+    intervalMs: 20,
+    keepAliveMs,
+    logger: createLogger("silent"),
+    load: table.load,
+    peek: table.peek,
+    refresh: () => Promise.resolve(),
+  });
+}
+
 describe("the task watcher", () => {
   it("reads whole only the tasks that moved, and tells only their waiters", async () => {
     const table = taskTable(3);
-    const watcher = new TaskWatcher({
-      intervalMs: 20,
-      keepAliveMs: 60_000,
-      logger: createLogger("silent"),
-      load: table.load,
-      peek: table.peek,
-      refresh: () => Promise.resolve(),
-    });
+    const watcher = watcherOf(table, 60_000);
     const waiters = [1, 2, 3].map((id) => {
       const recorded = recordingWaiter();
       watcher.watch(table.rows.get(id) as Task, recorded.waiter);
@@ -85,14 +90,7 @@ describe("the task watcher", () => {
 
   it("keeps an unchanged task's held answers alive and answers them at their deadline", async () => {
     const table = taskTable(1);
-    const watcher = new TaskWatcher({
-      intervalMs: 20,
-      keepAliveMs: 50,
-      logger: createLogger("silent"),
-      load: table.load,
-      peek: table.peek,
-      refresh: () => Promise.resolve(),
-    });
+    const watcher = watcherOf(table, 50);
     const { waiter, seen } = recordingWaiter(Date.now() + 250);
     watcher.watch(table.rows.get(1) as Task, waiter);
     while (watcher.size > 0) await sleep(10);
