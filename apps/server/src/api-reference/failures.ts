@@ -9,11 +9,23 @@ export const commonFailures: readonly ErrorCode[] = [
   "INTERNAL",
 ];
 
-/** Answered by every authenticated operation whose session headers name no active session. */
-export const sessionFailures: readonly ErrorCode[] = ["UNAUTHENTICATED"];
+/**
+ * Answered by every authenticated operation (`authenticate`): headers that name no active session,
+ * or a device id no session can have (`"server"`, too short).
+ */
+export const sessionFailures: readonly ErrorCode[] = ["UNAUTHENTICATED", "INVALID_DEVICE"];
 
 const codeChecks: readonly ErrorCode[] = ["CODE_INVALID", "CODE_EXPIRED", "CODE_LOCKED"];
 const invites: readonly ErrorCode[] = ["INVITE_REQUIRED", "INVITE_INVALID", "INVITE_EXHAUSTED", "INVITE_EXPIRED"];
+/** A generation's create: the catalogue's checks, the provider, the charge. */
+const generationCreate: readonly ErrorCode[] = ["MODEL_UNKNOWN", "OPTION_UNSUPPORTED", "PROVIDER_NOT_CONFIGURED", "INSUFFICIENT_POINTS"];
+const jimengCreate: readonly ErrorCode[] = [
+  "MODEL_UNKNOWN",
+  "OPTION_UNSUPPORTED",
+  "UPLOAD_INVALID",
+  "PROVIDER_NOT_CONFIGURED",
+  "INSUFFICIENT_POINTS",
+];
 
 /**
  * The codes each operation answers besides the common ones, as its service throws them. Typed by
@@ -29,25 +41,11 @@ export const operationFailures: Record<OperationName, readonly ErrorCode[]> = {
   heartbeat: ["INVALID_DEVICE"],
   getHistory: [],
   redeemCard: ["CARD_INVALID", "CARD_USED", "CARD_EXPIRED", "CARD_DISABLED", "FORBIDDEN", "RATE_LIMITED"],
-  soraCreate: ["MODEL_UNKNOWN", "OPTION_UNSUPPORTED", "PROVIDER_NOT_CONFIGURED", "INSUFFICIENT_POINTS", "INVALID_DEVICE"],
-  bananaCreate: ["MODEL_UNKNOWN", "OPTION_UNSUPPORTED", "PROVIDER_NOT_CONFIGURED", "INSUFFICIENT_POINTS", "INVALID_DEVICE"],
-  queryResult: ["TASK_NOT_FOUND", "INVALID_DEVICE"],
-  listTasks: ["TASK_NOT_FOUND", "INVALID_DEVICE"],
-  jimengVideoCreate: [
-    "MODEL_UNKNOWN",
-    "OPTION_UNSUPPORTED",
-    "UPLOAD_INVALID",
-    "PROVIDER_NOT_CONFIGURED",
-    "INSUFFICIENT_POINTS",
-    "INVALID_DEVICE",
-  ],
-  jimengImageCreate: [
-    "MODEL_UNKNOWN",
-    "OPTION_UNSUPPORTED",
-    "UPLOAD_INVALID",
-    "PROVIDER_NOT_CONFIGURED",
-    "INSUFFICIENT_POINTS",
-    "INVALID_DEVICE",
-  ],
-  catChat: ["PROVIDER_NOT_CONFIGURED", "INSUFFICIENT_POINTS", "CHAT_FAILED", "INVALID_DEVICE"],
+  soraCreate: generationCreate,
+  bananaCreate: generationCreate,
+  queryResult: ["TASK_NOT_FOUND"],
+  listTasks: ["TASK_NOT_FOUND"],
+  jimengVideoCreate: jimengCreate,
+  jimengImageCreate: jimengCreate,
+  catChat: ["PROVIDER_NOT_CONFIGURED", "INSUFFICIENT_POINTS", "CHAT_FAILED"],
 };

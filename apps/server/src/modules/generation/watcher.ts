@@ -1,6 +1,12 @@
 import type { Task } from "../../db/schema.js";
 import type { Logger } from "../../logger.js";
 
+/** Whether a waiter's deadline has passed (a loop: this runs for every held task every second). */
+function anyDue(waiters: Set<Waiter>, now: number): boolean {
+  for (const waiter of waiters) if (now >= waiter.deadline) return true;
+  return false;
+}
+
 export const isFinal = (task: Pick<Task, "status">) => task.status === "completed" || task.status === "failed";
 
 /** Someone waiting for a task: a held HTTP answer, or a tRPC call. */
@@ -121,7 +127,7 @@ export class TaskWatcher {
       const key = `${state.status}/${state.progress}`;
       const waiters = this.waiters.get(state.id);
       if (!waiters) continue;
-      if (isFinal(state) || this.told.get(state.id) !== key || [...waiters].some((waiter) => now >= waiter.deadline)) {
+      if (isFinal(state) || this.told.get(state.id) !== key || anyDue(waiters, now)) {
         moved.push(state.id);
         continue;
       }
