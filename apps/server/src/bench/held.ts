@@ -6,14 +6,13 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { sql } from "kysely";
-import pg from "pg";
 import { createDatabase, type Db } from "../db/database.js";
 import { freePort } from "../db/embedded.js";
 import { migrateToLatest } from "../db/migrate.js";
 import { hashDeviceId } from "../modules/auth/sessions.js";
 import { startSimulator } from "../simulator/app.js";
 import { fireSora, type HeldUser } from "./held-clients.js";
-import { benchServerEnv, startServer, type ServerProcess } from "./processes.js";
+import { adminQuery, benchServerEnv, startServer, type ServerProcess } from "./processes.js";
 
 /**
  * `pnpm bench:held`: the BUILT server (`dist/main.js`, production mode, logging at info to a file) in
@@ -35,12 +34,6 @@ const taskSeconds = Number(env.BENCH_TASK_SECONDS ?? 90);
 const windowSeconds = Number(env.BENCH_WINDOW_SECONDS ?? 30);
 const pollPhase = env.BENCH_POLL_PHASE !== "0";
 const dist = path.dirname(fileURLToPath(new URL("../main.js", import.meta.url)));
-
-async function adminQuery(url: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  await client.query(statement).finally(() => client.end());
-}
 
 /** `count` users with a session each and 20 points (one sora-2 of 10 s), recorded as the ledger's first row. */
 async function seedHeldUsers(db: Db, secret: string, count: number): Promise<HeldUser[]> {

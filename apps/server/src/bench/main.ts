@@ -4,7 +4,6 @@ import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import pg from "pg";
 import { createDatabase } from "../db/database.js";
 import { freePort } from "../db/embedded.js";
 import { migrateToLatest } from "../db/migrate.js";
@@ -12,7 +11,7 @@ import { hashPassword, verifyPassword } from "../lib/passwords.js";
 import { checkLedger } from "../modules/points/ledger-check.js";
 import { runLoad, type LoadResult, type LoadSpec } from "./load-spec.js";
 import { postmasterPid, treeCpuSeconds } from "./cpu.js";
-import { benchServerEnv, startServer, type ServerProcess } from "./processes.js";
+import { adminQuery, benchServerEnv, startServer, type ServerProcess } from "./processes.js";
 import { errorsOf, table, type Row } from "./report.js";
 import { benchPassword, benchUser, seedCards, seedUsers } from "./seed.js";
 
@@ -34,12 +33,6 @@ const wanted = (name: string) => !only || name.startsWith("bare") || only.some((
 /** BENCH_SERVER_MAIN: another build of the server to measure (e.g. the previous commit's, for before/after). */
 const serverMain = env.BENCH_SERVER_MAIN;
 const dist = path.dirname(fileURLToPath(new URL("../main.js", import.meta.url)));
-
-async function adminQuery(url: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  await client.query(statement).finally(() => client.end());
-}
 
 async function argon2VerifyMs(): Promise<number> {
   const hash = await hashPassword(benchPassword);

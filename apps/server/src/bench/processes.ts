@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { openSync, readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
+import pg from "pg";
 import { treeCpuSeconds } from "./cpu.js";
 
 /** A server under test: its own process, its output in a file (as a production log would be). */
@@ -63,4 +64,11 @@ export function benchServerEnv(options: { databaseUrl: string; secret: string; p
     OCEAN1_DATA_DIR: options.dataDir,
     LOG_LEVEL: "info",
   };
+}
+
+/** One statement on the cluster's admin connection (`create database`, `drop database`). */
+export async function adminQuery(url: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query(statement).finally(() => client.end());
 }

@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { renewLeases } from "./queries.js";
 import type { Db } from "../../db/database.js";
 import type { Logger } from "../../logger.js";
 
@@ -31,13 +31,8 @@ export class LeaseKeeper {
   }
 
   private async renew(): Promise<void> {
-    const ids = [...this.ids];
-    if (ids.length === 0) return;
     try {
-      await sql`update tasks set lease_until = now() + make_interval(secs => ${this.options.leaseMs / 1000})
-        where id = any(${sql.val(ids)}::bigint[]) and lease_owner = ${this.options.owner} and status in ('pending', 'processing')`.execute(
-        this.options.db,
-      );
+      await renewLeases(this.options.db, [...this.ids], this.options.owner, this.options.leaseMs);
     } catch (error) {
       this.options.logger.warn({ err: error }, "renewing task leases failed");
     }

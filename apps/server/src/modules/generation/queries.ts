@@ -102,14 +102,14 @@ export async function recordAccepted(db: Db, id: number, upstreamId: string, nex
 }
 
 /** Extends a lease the caller holds (a long synchronous upstream call). */
-export async function renewLease(db: Db, id: number, owner: string, leaseMs: number): Promise<boolean> {
-  const row = await db
+/** Extends this instance's leases of the given tasks that are still unfinished. */
+export async function renewLeases(db: Db, ids: readonly number[], owner: string, leaseMs: number): Promise<void> {
+  if (ids.length === 0) return;
+  await db
     .updateTable("tasks")
     .set({ lease_until: sql`now() + make_interval(secs => ${leaseMs / 1000})` })
-    .where("id", "=", id)
+    .where("id", "in", ids)
     .where("lease_owner", "=", owner)
     .where("status", "in", unfinished)
-    .returning("id")
-    .executeTakeFirst();
-  return row !== undefined;
+    .execute();
 }
