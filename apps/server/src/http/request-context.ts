@@ -10,6 +10,8 @@ export interface RequestLocals {
   readonly log: Logger;
   /** The failure code of a handled failure (set by logFailure), for the request metrics. */
   outcome?: string;
+  /** The operation the REST dispatcher matched (its name is the request metrics' label). */
+  operation?: string;
 }
 
 /** Anything that carries a request's locals: express's `res`, or the fast path's response. */
@@ -51,7 +53,7 @@ const durations = new Map<string, ReturnType<typeof requestDuration.labels>>();
  */
 export function recordRequest(logger: Logger, locals: RequestLocals, method: string, path: string, statusCode: number, ms: number): void {
   const outcome = locals.outcome ?? (statusCode === 200 ? "ok" : `http_${statusCode}`);
-  const operation = operationOf(method, path);
+  const operation = locals.operation ?? operationOf(method, path);
   const key = `${operation} ${outcome}`;
   let duration = durations.get(key);
   if (!duration) {

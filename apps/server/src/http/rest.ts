@@ -8,7 +8,7 @@ import type { z } from "zod";
 import type { AuthenticatedContext, Context, OperationHandler } from "../trpc.js";
 import { handlerOf } from "../trpc.js";
 import { logFailure } from "./failures.js";
-import type { HasLocals } from "./request-context.js";
+import { localsOf, type HasLocals } from "./request-context.js";
 import { restRoutes, routeKey, type RestRoute } from "./rest-routes.js";
 
 /** A plain path needs no WHATWG parsing: `new URL` would hand it back unchanged. */
@@ -134,6 +134,7 @@ export function restDispatcher(router: AnyTRPCRouter): RestDispatcher {
       return path === undefined ? undefined : routes.get(routeKey(req.method ?? "", path));
     },
     async answer(route, call) {
+      localsOf(call.res).operation = route.name;
       try {
         return await callOperation(handlers.get(route) as OperationHandler, call);
       } catch (cause) {

@@ -85,6 +85,17 @@ describe("counters", () => {
 });
 
 describe("METRICS_PORT", () => {
+  it("labels a call with the operation it reached, however its path was spelled", async () => {
+    const user = await createTestUser(app.deps);
+    const before = (await scrape()).text;
+    for (const path of ["/API/User/Heartbeat/", "/api/user/../user/heartbeat"]) {
+      expect((await app.post(path, { email: user.email }, user.headers)).body.status).toBe("ok");
+    }
+    const after = (await scrape()).text;
+    const series = 'ocean1_request_duration_seconds_count{operation="heartbeat",outcome="ok"}';
+    expect(valueOf(after, series) - valueOf(before, series)).toBe(2);
+  });
+
   it("serves /metrics on a listener of its own, with the token when one is set", async () => {
     const deps = { ...app.deps, config: { ...app.deps.config, metrics: { port: 0, host: "127.0.0.1", token } } };
     const server = await startMetricsServer(deps);
