@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
-import express, { type Request, type Response } from "express";
+import express from "express";
 import helmet from "helmet";
 import { sql } from "kysely";
 import type { AppDeps } from "./deps.js";
@@ -10,7 +10,7 @@ import { docsRouter } from "./http/docs.js";
 import { logFailure } from "./http/failures.js";
 import { refuseDeepQueryInput, verifyJsonDepth } from "./http/json-depth.js";
 import { localsOf, requestContext, type RequestLocals } from "./http/request-context.js";
-import { installRestApi } from "./http/rest-api.js";
+import { expressContext, installRestApi } from "./http/rest-api.js";
 import { withTimeout } from "./lib/timeout.js";
 import { buildOpenApiDocument } from "./openapi.js";
 import { appRouter } from "./router.js";
@@ -49,8 +49,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   const contextOf = (ip: string, headers: IncomingHttpHeaders, locals: RequestLocals): Context =>
     createContextInner(deps, requestInfo(locals, ip, headers));
-  const createContext = (req: Request, res: Response): Context =>
-    contextOf(req.ip ?? req.socket.remoteAddress ?? "unknown", req.headers, localsOf(res));
+  const createContext = expressContext(contextOf);
 
   // nosniff, frame and referrer policies, a CSP that /docs (swagger-ui from local assets, inline styles) lives within.
   // The API is read from other origins (CORS_ORIGINS), so its answers may be; HSTS is the TLS terminator's to set.

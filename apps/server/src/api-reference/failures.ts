@@ -19,13 +19,7 @@ const codeChecks: readonly ErrorCode[] = ["CODE_INVALID", "CODE_EXPIRED", "CODE_
 const invites: readonly ErrorCode[] = ["INVITE_REQUIRED", "INVITE_INVALID", "INVITE_EXHAUSTED", "INVITE_EXPIRED"];
 /** A generation's create: the catalogue's checks, the provider, the charge. */
 const generationCreate: readonly ErrorCode[] = ["MODEL_UNKNOWN", "OPTION_UNSUPPORTED", "PROVIDER_NOT_CONFIGURED", "INSUFFICIENT_POINTS"];
-const jimengCreate: readonly ErrorCode[] = [
-  "MODEL_UNKNOWN",
-  "OPTION_UNSUPPORTED",
-  "UPLOAD_INVALID",
-  "PROVIDER_NOT_CONFIGURED",
-  "INSUFFICIENT_POINTS",
-];
+const jimengCreate: readonly ErrorCode[] = [...generationCreate, "UPLOAD_INVALID"];
 
 /**
  * The codes each operation answers besides the common ones, as its service throws them. Typed by

@@ -24,6 +24,11 @@ export interface RestApiOptions {
   moduleRouters: express.Router[];
 }
 
+/** The same context for a request that went through express (its `req.ip` honours `trust proxy`). */
+export function expressContext(contextOf: RestApiOptions["contextOf"]): (req: Request, res: Response) => Context {
+  return (req, res) => contextOf(req.ip ?? req.socket.remoteAddress ?? "unknown", req.headers, localsOf(res));
+}
+
 /**
  * The documented REST operations of `router`, mounted last: express's route for what is unusual,
  * then the 404 and the error handler, and the fast path (fast-rest.ts) ahead of express for a
@@ -32,9 +37,7 @@ export interface RestApiOptions {
 export function installRestApi(app: express.Express, options: RestApiOptions): void {
   const { router, logger, headerMiddleware, contextOf, bodyLimit, moduleRouters } = options;
   const dispatcher = restDispatcher(router);
-  const createContext = (req: Request, res: Response) =>
-    contextOf(req.ip ?? req.socket.remoteAddress ?? "unknown", req.headers, localsOf(res));
-  app.use(restApi(dispatcher, createContext));
+  app.use(restApi(dispatcher, expressContext(contextOf)));
   app.use(notFound);
   app.use(errorHandler);
   installFastRest(app, {

@@ -12,7 +12,7 @@ import { appRouter } from "../router.js";
 import { moduleRoutes } from "../routes.js";
 import { startTestApp, type TestApp } from "../test/app.js";
 import { createTestUser, type TestUser } from "../test/fixtures.js";
-import { createContextInner, readAuthHeaders, type Context } from "../trpc.js";
+import { createContextInner, requestInfo, type Context } from "../trpc.js";
 import { corsMiddleware } from "./cors.js";
 import { errorHandler, notFound } from "./errors.js";
 import { logFailure } from "./failures.js";
@@ -53,7 +53,7 @@ beforeAll(async () => {
   app = await startTestApp();
   const { deps } = app;
   const createContext = (req: Request, res: Response): Context =>
-    createContextInner(deps, { ...localsOf(res), ip: req.ip ?? "unknown", ...readAuthHeaders(req.headers) });
+    createContextInner(deps, requestInfo(localsOf(res), req.ip ?? "unknown", req.headers));
   // createApp's middleware in front of /api, with the adapter where the dispatcher now is.
   const ref = express();
   ref.disable("x-powered-by");
