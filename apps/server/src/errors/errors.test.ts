@@ -54,10 +54,6 @@ describe("an answer that breaks its own output schema", () => {
 });
 
 /** The part of a tRPC error answer that these tests read. */
-interface TRPCErrorBody {
-  error: { message: string; data: { failure: unknown } };
-}
-
 describe("validation messages are sentences for people, with the field beside the code", () => {
   const register = (body: Record<string, unknown>) =>
     app.post("/api/auth/register", { email: "new@example.com", password: "long enough", nickname: "Ann", verify_code: "123456", ...body });
@@ -106,10 +102,6 @@ describe("validation messages are sentences for people, with the field beside th
 });
 
 /** The part of a tRPC error answer that these tests read. */
-interface TRPCErrorBody {
-  error: { message: string; data: { failure: unknown } };
-}
-
 describe('a device id of "server" (a page rendered on the server)', () => {
   const invalidDevice = { status: 200, body: { status: "failed", code: "INVALID_DEVICE", msg: expect.stringContaining("浏览器") } };
 
@@ -134,10 +126,6 @@ describe('a device id of "server" (a page rendered on the server)', () => {
 });
 
 /** The part of a tRPC error answer that these tests read. */
-interface TRPCErrorBody {
-  error: { message: string; data: { failure: unknown } };
-}
-
 describe("a credit past the balance column", () => {
   it("is refused as POINTS_LIMIT, changing nothing, not an SQL overflow", async () => {
     const user = await createTestUser(app.deps, { points: maxBalance - 10 });
@@ -152,10 +140,6 @@ describe("a credit past the balance column", () => {
 });
 
 /** The part of a tRPC error answer that these tests read. */
-interface TRPCErrorBody {
-  error: { message: string; data: { failure: unknown } };
-}
-
 describe("the request log", () => {
   it("names the full path of a tRPC call and hides secrets at any depth", async () => {
     await fetch(`${app.url}/trpc/getHistory`, { headers: { "x-request-id": "log-path-1" } });

@@ -241,6 +241,25 @@ describe("refused with nothing charged and nothing sent", () => {
   });
 });
 
+describe("a multipart create the balance cannot pay", () => {
+  it("is refused INSUFFICIENT_POINTS with no charge, no task, no stored upload and no upstream call", async () => {
+    const user = await createTestUser(app.deps, { points: 3 });
+    const before = await taskCount(app.deps);
+    const uploads = async () => (await app.deps.db.selectFrom("task_uploads").select("task_id").execute()).length;
+    const uploadsBefore = await uploads();
+    const res = await postForm(
+      "/api/proxy/jimeng/image",
+      multipart({ prompt: "把猫画成水彩" }, { bytes: png, name: "cat.png", type: "image/png" }),
+      user,
+    );
+    expect(res.body).toMatchObject({ status: "failed", code: "INSUFFICIENT_POINTS" });
+    expect(await pointsOf(app.deps, user.id)).toBe(3);
+    expect(await taskCount(app.deps)).toBe(before);
+    expect(await uploads()).toBe(uploadsBefore);
+    expect(fake.requests).toHaveLength(0);
+  });
+});
+
 describe("every Jimeng failure ends failed with exactly one refund", () => {
   it.each([
     ["content filtered (-2006)", { json: { code: -2006, message: "内容被过滤" } } as FakeAnswer, upstreamMessages.contentFiltered],
