@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../../test/app.js";
 import { createTestUser, type TestUser } from "../../test/fixtures.js";
@@ -54,5 +55,20 @@ describe("session lookups read together", () => {
       await app.deps.db.schema.alterTable("sessions_away").renameTo("sessions").execute();
     }
     expect((await heartbeat(user)).body.status).toBe("ok");
+  });
+
+  it("answer through a schema change under their prepared statement (answered unprepared), and after it", async () => {
+    const [, , user] = users;
+    if (!user) throw new Error("no user");
+    const round = async () => (await Promise.all(Array.from({ length: 8 }, () => heartbeat(user)))).map((res) => res.body.status);
+    const allOk = Array.from({ length: 8 }, () => "ok");
+    expect(await round()).toEqual(allOk);
+    await sql`alter table users alter column points type bigint`.execute(app.deps.db);
+    try {
+      expect(await round()).toEqual(allOk);
+    } finally {
+      await sql`alter table users alter column points type integer`.execute(app.deps.db);
+    }
+    expect(await round()).toEqual(allOk);
   });
 });
