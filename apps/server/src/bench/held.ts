@@ -62,6 +62,27 @@ interface Window {
   submits: number;
 }
 
+/**
+ * The server's RSS read every 250 ms while it runs: one reading lands anywhere on the old
+ * generation's saw-tooth, so the held requests' cost is told by the peak and the mean over the hold.
+ */
+function sampleRss(server: ServerProcess): { stop(): { min: number; mean: number; max: number; samples: number } } {
+  const samples: number[] = [server.rssMb()];
+  const timer = setInterval(() => samples.push(server.rssMb()), 250);
+  return {
+    stop() {
+      clearInterval(timer);
+      samples.push(server.rssMb());
+      return {
+        min: Math.min(...samples),
+        mean: samples.reduce((sum, mb) => sum + mb, 0) / samples.length,
+        max: Math.max(...samples),
+        samples: samples.length,
+      };
+    },
+  };
+}
+
 /** CPU of the server process over `seconds`, and the upstream calls the simulator saw meanwhile. */
 async function measureWindow(server: ServerProcess, counts: { submit: number; result: number }, seconds: number): Promise<Window> {
   const before = { cpu: server.cpuSeconds(), at: performance.now(), polls: counts.result, submits: counts.submit };
@@ -145,12 +166,14 @@ async function main(): Promise<void> {
 
   for (let i = 0; i < 20; i++) await fetch(`${baseUrl}/healthz`).then((res) => res.text());
   await sleep(2_000);
+  const idleRss = sampleRss(server);
   const idle = await measureWindow(server, counts, Math.min(10, windowSeconds));
-  const baseRss = server.rssMb();
+  const baseRss = idleRss.stop().mean;
   const baseHeap = lastHeapMb(logFile);
-  console.log(`idle (no task): server ${pct(idle.corePercent)} of a core, RSS ${baseRss.toFixed(1)} MB`);
+  console.log(`idle (no task): server ${pct(idle.corePercent)} of a core, RSS ${baseRss.toFixed(1)} MB (mean over the window)`);
 
   const taskStarted = Date.now();
+  const holdingRss = sampleRss(server);
   const fired = fireSora(baseUrl, heldUsers, { hangUp: false });
   const allHeldMs = await fired.allHeld;
   await sleep(3_000);
@@ -162,6 +185,7 @@ async function main(): Promise<void> {
       `${holding.submits} submits in the window`,
   );
   const answers = await fired.done;
+  const rss = holdingRss.stop();
   while ((await unfinishedTasks(db)) > 0) await sleep(1_000);
 
   let polling: Window | undefined;
@@ -196,7 +220,8 @@ async function main(): Promise<void> {
         `holding itself (watcher, keep-alives) ≈ ${pct(holding.corePercent - idle.corePercent - pollingShare)}; idle background ${pct(idle.corePercent)}`,
     );
   console.log(
-    `server RSS: ${baseRss.toFixed(1)} MB idle, ${holding.rssMb.toFixed(1)} MB while holding ${held} → +${(holding.rssMb - baseRss).toFixed(1)} MB`,
+    `server RSS: ${baseRss.toFixed(1)} MB idle; from the first request to the last answer (${rss.samples} readings) ` +
+      `peak ${rss.max.toFixed(1)} MB → +${(rss.max - baseRss).toFixed(1)} MB, mean ${rss.mean.toFixed(1)} MB → +${(rss.mean - baseRss).toFixed(1)} MB`,
   );
   if (baseHeap !== undefined && heapHolding !== undefined)
     console.log(
@@ -217,7 +242,9 @@ async function main(): Promise<void> {
     completed: answers.completed,
     tasks: stats.tasks,
     tasksCompleted: stats.completed,
-    rssAddedMb: holding.rssMb - baseRss,
+    /** The peak over the whole hold, above the idle mean. */
+    rssAddedMb: rss.max - baseRss,
+    rssMeanAddedMb: rss.mean - baseRss,
     heapAddedMb: baseHeap !== undefined && heapHolding !== undefined ? heapHolding - baseHeap : undefined,
     holdingCorePercent: holding.corePercent,
     idleCorePercent: idle.corePercent,

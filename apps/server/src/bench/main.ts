@@ -45,7 +45,9 @@ async function argon2VerifyMs(): Promise<number> {
 interface HeldSummary {
   held: number;
   completed: number;
+  /** Peak RSS over the hold, above the idle mean. */
   rssAddedMb: number;
+  rssMeanAddedMb: number;
   heapAddedMb?: number;
   holdingCorePercent: number;
   idleCorePercent: number;
@@ -202,7 +204,7 @@ async function main(): Promise<void> {
   if (held) {
     const ok = held.rssAddedMb < 150 && held.holdingCorePercent < 10 && held.completed === held.held;
     console.log(
-      `${held.held} held sora requests: server RSS +${held.rssAddedMb.toFixed(1)} MB (target < 150 MB; heap +${held.heapAddedMb?.toFixed(1) ?? "?"} MB), ` +
+      `${held.held} held sora requests: server RSS peak +${held.rssAddedMb.toFixed(1)} MB (target < 150 MB; mean +${held.rssMeanAddedMb.toFixed(1)} MB; heap +${held.heapAddedMb?.toFixed(1) ?? "?"} MB), ` +
         `server process ${held.holdingCorePercent.toFixed(1)} % of a core while holding (target < 10 %; upstream polling ≈ ${held.pollingSharePercent?.toFixed(1) ?? "?"} % ` +
         `at ${held.pollsPerSecond.toFixed(0)} polls/s, idle ${held.idleCorePercent.toFixed(1)} %), ${held.completed}/${held.held} completed${ok ? "" : "  ← MISSED"}`,
     );

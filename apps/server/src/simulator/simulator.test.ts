@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readGrsaiStream } from "../modules/generation/grsai-parse.js";
 import { upstreamMessages } from "../modules/generation/upstream.js";
-import { postUpstream, withDeadline } from "../modules/generation/upstream.js";
+import { withDeadline } from "../lib/http-post.js";
+import { postUpstream } from "../modules/generation/upstream.js";
 import { checkLedger } from "../modules/points/ledger-check.js";
 import { startTestApp, type TestApp } from "../test/app.js";
 import { captureLog } from "../test/log-capture.js";
@@ -93,7 +94,7 @@ describe("the simulator, through the app over real HTTP", () => {
         signal,
       );
       expect(res.contentType).toMatch(/^text\/event-stream/);
-      return readGrsaiStream(res.body);
+      return readGrsaiStream(res.chunks());
     });
     expect(outcome).toEqual({ kind: "accepted", upstreamId: expect.stringMatching(/^sim-/) });
   });

@@ -1,4 +1,5 @@
 import type { ChatMessage } from "@ocean1/contract";
+import { isTimeout, post, withDeadline } from "../../lib/http-post.js";
 import { countUpstream } from "../../metrics/metrics.js";
 import type { Providers } from "../../providers.js";
 
@@ -50,30 +51,32 @@ function scrub(text: string, apiKey: string): string {
   return text.replaceAll(apiKey, "[redacted]").replace(/\s+/g, " ").slice(0, 300);
 }
 
+/** A chat completion is text; anything larger than this is not one. */
+const maxAnswerBytes = 4_000_000;
+
 /**
  * One non-streaming `POST {baseUrl}/v1/chat/completions`. Resolves to the reply text, or rejects
  * with a ChatUpstreamError; `timeoutMs` bounds the whole exchange, body included.
  */
 export async function completeChat(endpoint: ChatEndpoint, messages: ChatMessage[], timeoutMs: number): Promise<string> {
-  const signal = AbortSignal.timeout(timeoutMs);
   let text: string;
   let status: number;
   try {
-    const res = await countUpstream(
-      "chat",
-      fetch(`${endpoint.baseUrl}/v1/chat/completions`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json", Authorization: `Bearer ${endpoint.apiKey}` },
-        body: JSON.stringify({ model: endpoint.model, messages, stream: false }),
-        signal,
-      }),
-    );
-    status = res.status;
-    text = await res.text();
+    ({ text, status } = await withDeadline(timeoutMs, async (signal) => {
+      const res = await countUpstream(
+        "chat",
+        post(
+          `${endpoint.baseUrl}/v1/chat/completions`,
+          { "Content-Type": "application/json", Authorization: `Bearer ${endpoint.apiKey}` },
+          JSON.stringify({ model: endpoint.model, messages, stream: false }),
+          signal,
+        ),
+      );
+      return { status: res.status, text: await res.text(maxAnswerBytes) };
+    }));
   } catch (error) {
-    if (signal.aborted) throw new ChatUpstreamError("timeout", `no answer within ${timeoutMs} ms`);
-    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-    throw new ChatUpstreamError("network", cause instanceof Error ? `${cause.name}: ${cause.message}` : "request failed");
+    if (isTimeout(error)) throw new ChatUpstreamError("timeout", `no answer within ${timeoutMs} ms`);
+    throw new ChatUpstreamError("network", error instanceof Error ? `${error.name}: ${error.message}` : "request failed");
   }
   if (status < 200 || status > 299) throw new ChatUpstreamError(kindOfStatus(status, text), scrub(text, endpoint.apiKey), status);
   let body: unknown;

@@ -74,26 +74,26 @@ export function parseGrsaiAnswer(text: string, phase: "submit" | "poll"): Upstre
  * The streaming mode: `data: {json}` lines. The first line that names the task is enough (it is
  * then followed by polling); a line that is already final is taken as it is.
  */
-export async function readGrsaiStream(body: ReadableStream<Uint8Array> | null): Promise<UpstreamOutcome> {
-  if (!body) return unreadable("empty stream");
+export async function readGrsaiStream(body: AsyncIterable<Uint8Array>): Promise<UpstreamOutcome> {
   const decoder = new TextDecoder();
   let buffer = "";
-  const reader = body.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (value) buffer += decoder.decode(value, { stream: true });
-      const lines = buffer.split("\n");
-      buffer = done ? "" : (lines.pop() ?? "");
-      for (const line of lines) {
-        const payload = line.startsWith("data:") ? line.slice(5).trim() : "";
-        if (!payload || payload === "[DONE]") continue;
-        const outcome = parseGrsaiAnswer(payload, "submit");
-        if (outcome.kind !== "transient") return outcome;
-      }
-      if (done) return unreadable("stream ended without a task id");
+  for await (const chunk of body) {
+    buffer += decoder.decode(chunk, { stream: true });
+    const lines = buffer.split("\n");
+    buffer = lines.pop() ?? "";
+    for (const line of lines) {
+      const outcome = outcomeOfLine(line);
+      // Returning ends the loop, which closes the stream.
+      if (outcome) return outcome;
     }
-  } finally {
-    await reader.cancel().catch(() => undefined);
   }
+  return outcomeOfLine(buffer + decoder.decode()) ?? unreadable("stream ended without a task id");
+}
+
+/** The outcome a `data:` line settles, or undefined for a line to skip (a comment, progress, `[DONE]`). */
+function outcomeOfLine(line: string): UpstreamOutcome | undefined {
+  const payload = line.startsWith("data:") ? line.slice(5).trim() : "";
+  if (!payload || payload === "[DONE]") return undefined;
+  const outcome = parseGrsaiAnswer(payload, "submit");
+  return outcome.kind === "transient" ? undefined : outcome;
 }

@@ -1,6 +1,7 @@
 import { countUpstream } from "../../metrics/metrics.js";
 import type { ProviderEndpoint } from "../../providers.js";
-import { isTimeout, outcomeOfStatus, postUpstream, readText, upstreamMessages, withDeadline, type UpstreamOutcome } from "./upstream.js";
+import { isTimeout, withDeadline } from "../../lib/http-post.js";
+import { outcomeOfStatus, postUpstream, upstreamAnswerBytes, upstreamMessages, type UpstreamOutcome } from "./upstream.js";
 import { parseGrsaiAnswer, readGrsaiStream } from "./grsai-parse.js";
 
 export const grsaiPaths = { sora: "/v1/video/sora-video", banana: "/v1/draw/nano-banana", result: "/v1/draw/result" } as const;
@@ -29,12 +30,12 @@ export async function submitGrsai(
       );
       const byStatus = outcomeOfStatus(res.status);
       if (byStatus) {
-        await res.body?.cancel();
+        res.discard();
         return byStatus;
       }
       const outcome = res.contentType.includes("text/event-stream")
-        ? await readGrsaiStream(res.body)
-        : parseGrsaiAnswer(await readText(res.body), "submit");
+        ? await readGrsaiStream(res.chunks())
+        : parseGrsaiAnswer(await res.text(upstreamAnswerBytes), "submit");
       return outcome.kind === "transient" && outcome.unreadable
         ? { kind: "failed", message: upstreamMessages.unreadable, detail: outcome.detail }
         : outcome;
@@ -53,10 +54,10 @@ export async function pollGrsai(endpoint: ProviderEndpoint, upstreamId: string, 
       const res = await countUpstream("grsai", postUpstream(endpoint, grsaiPaths.result, JSON.stringify({ id: upstreamId }), signal));
       const byStatus = outcomeOfStatus(res.status);
       if (byStatus) {
-        await res.body?.cancel();
+        res.discard();
         return byStatus;
       }
-      return parseGrsaiAnswer(await readText(res.body), "poll");
+      return parseGrsaiAnswer(await res.text(upstreamAnswerBytes), "poll");
     });
   } catch (error) {
     return {

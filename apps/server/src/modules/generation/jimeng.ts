@@ -2,7 +2,8 @@ import { countUpstream } from "../../metrics/metrics.js";
 import type { TaskKind } from "@ocean1/contract";
 import { z } from "zod";
 import type { ProviderEndpoint } from "../../providers.js";
-import { isTimeout, outcomeOfStatus, postUpstream, readText, upstreamMessages, withDeadline, type UpstreamOutcome } from "./upstream.js";
+import { isTimeout, withDeadline } from "../../lib/http-post.js";
+import { outcomeOfStatus, postUpstream, upstreamAnswerBytes, upstreamMessages, type UpstreamOutcome } from "./upstream.js";
 
 export const jimengPaths = {
   images: "/v1/images/generations",
@@ -72,10 +73,10 @@ export async function callJimeng(endpoint: ProviderEndpoint, call: JimengCall, t
       const res = await countUpstream("jimeng", postUpstream(endpoint, request.path, request.body, signal, request.json));
       const byStatus = outcomeOfStatus(res.status);
       if (byStatus) {
-        await res.body?.cancel();
+        res.discard();
         return byStatus.kind === "transient" ? { kind: "failed", message: upstreamMessages.busy, detail: byStatus.detail } : byStatus;
       }
-      return parseJimengAnswer(await readText(res.body));
+      return parseJimengAnswer(await res.text(upstreamAnswerBytes));
     });
   } catch (error) {
     if (isTimeout(error)) return { kind: "failed", message: upstreamMessages.tooLong, detail: `no answer after ${timeoutMs} ms` };

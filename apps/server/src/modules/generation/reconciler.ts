@@ -1,17 +1,14 @@
 import type { AppDeps } from "../../deps.js";
-import type { Task } from "../../db/schema.js";
 import { completeTask, failTask } from "./finish.js";
 import { pollGrsai } from "./grsai.js";
 import { recordPolls, type PollRecord } from "./poll-records.js";
-import { claimDueTasks } from "./queries.js";
+import { claimDueTasks, type ClaimedTask } from "./queries.js";
 import { backoff, pollInterval } from "./tuning.js";
 import { upstreamMessages, type UpstreamOutcome } from "./upstream.js";
 
 export interface ReconcileReport {
   claimed: number;
 }
-
-type ClaimedTask = Task & { age_ms: number };
 
 /**
  * One pass of the reconciler: every unfinished task that is due and not leased is leased to this

@@ -1,4 +1,5 @@
 import type { ErrorCode } from "@ocean1/contract";
+import { post, type PostAnswer } from "../../lib/http-post.js";
 import type { ProviderEndpoint } from "../../providers.js";
 
 /** What an upstream call came to, in the terms the task machinery acts on. */
@@ -41,58 +42,20 @@ export function failureCodeOf(message: string | null): Extract<ErrorCode, "CONTE
   return message !== null && moderationMessages.has(message) ? "CONTENT_MODERATED" : "UPSTREAM_FAILED";
 }
 
-export interface UpstreamResponse {
-  status: number;
-  contentType: string;
-  body: ReadableStream<Uint8Array> | null;
-}
+/** The most of an answer we read: a GrsAI or Jimeng answer is a small JSON. */
+export const upstreamAnswerBytes = 1_000_000;
 
-/**
- * Runs `work` (a call and the reading of its answer) with a signal that aborts it, as a
- * `TimeoutError`, after `timeoutMs`. The timer ends with the work: `AbortSignal.timeout` would keep
- * each call's request, answer and closures alive for the whole limit (15 s for a poll), which at a
- * hundred polls a second promoted tens of megabytes of garbage a minute into the old generation.
- */
-export async function withDeadline<T>(timeoutMs: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new DOMException(`timed out after ${timeoutMs} ms`, "TimeoutError")), timeoutMs);
-  try {
-    return await work(controller.signal);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** One POST to a provider with its Bearer key; network errors and an abort (`withDeadline`) throw. */
-export async function postUpstream(
+/** One POST to a provider with its Bearer key (`lib/http-post.ts`); network errors and an abort (`withDeadline`) throw. */
+export function postUpstream(
   endpoint: ProviderEndpoint,
   path: string,
   body: string | FormData,
   signal: AbortSignal,
   json = true,
-): Promise<UpstreamResponse> {
+): Promise<PostAnswer> {
   const headers: Record<string, string> = { Authorization: `Bearer ${endpoint.apiKey}`, Accept: "application/json, text/event-stream" };
   if (json) headers["Content-Type"] = "application/json";
-  const res = await fetch(`${endpoint.baseUrl}${path}`, { method: "POST", headers, body, signal });
-  return { status: res.status, contentType: res.headers.get("content-type") ?? "", body: res.body };
-}
-
-export function isTimeout(error: unknown): boolean {
-  return error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
-}
-
-/** Reads a whole answer as text (bounded: an upstream answer is small). */
-export async function readText(body: ReadableStream<Uint8Array> | null, maxBytes = 1_000_000): Promise<string> {
-  if (!body) return "";
-  const decoder = new TextDecoder();
-  let text = "";
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.byteLength;
-    if (size > maxBytes) throw new Error("upstream answer too large");
-    text += decoder.decode(chunk, { stream: true });
-  }
-  return text + decoder.decode();
+  return post(`${endpoint.baseUrl}${path}`, headers, body, signal);
 }
 
 /** The outcome of an HTTP status that is not 200, or undefined for 200. */

@@ -9,6 +9,11 @@ function anyDue(waiters: Set<Waiter>, now: number): boolean {
 
 export const isFinal = (task: Pick<Task, "status">) => task.status === "completed" || task.status === "failed";
 
+const statusRank: Record<Task["status"], number> = { pending: 0, processing: 1, completed: 2, failed: 3 };
+
+/** A task's status and progress as one number, compared on every pass for every held task without making a string. */
+const stateKey = (task: Pick<Task, "status" | "progress">) => statusRank[task.status] * 1000 + task.progress;
+
 /** Someone waiting for a task: a held HTTP answer, or a tRPC call. */
 export interface Waiter {
   /** When to stop waiting and answer the task as it stands (ms since the epoch). */
@@ -43,7 +48,7 @@ export interface WatcherOptions {
 export class TaskWatcher {
   private readonly waiters = new Map<number, Set<Waiter>>();
   /** The status and progress each watched task had at the last pass that told its waiters. */
-  private readonly told = new Map<number, string>();
+  private readonly told = new Map<number, number>();
   private timer: NodeJS.Timeout | undefined;
   private refreshing = false;
   private closed = false;
@@ -124,10 +129,9 @@ export class TaskWatcher {
     const now = Date.now();
     const moved: number[] = [];
     for (const state of await this.options.peek(ids)) {
-      const key = `${state.status}/${state.progress}`;
       const waiters = this.waiters.get(state.id);
       if (!waiters) continue;
-      if (isFinal(state) || this.told.get(state.id) !== key || anyDue(waiters, now)) {
+      if (isFinal(state) || this.told.get(state.id) !== stateKey(state) || anyDue(waiters, now)) {
         moved.push(state.id);
         continue;
       }
@@ -135,7 +139,7 @@ export class TaskWatcher {
     }
     if (moved.length === 0) return;
     for (const task of await this.options.load(moved)) {
-      if (this.waiters.has(task.id)) this.told.set(task.id, `${task.status}/${task.progress}`);
+      if (this.waiters.has(task.id)) this.told.set(task.id, stateKey(task));
       for (const waiter of this.waiters.get(task.id) ?? []) {
         if (isFinal(task) || now >= waiter.deadline) {
           this.remove(task.id, waiter);
