@@ -152,6 +152,10 @@ async function main(): Promise<void> {
   };
   if (wanted("heartbeat")) await warm(heartbeat);
   await measure("Ocean1 heartbeat (session read)", heartbeat, ["200 ok"]);
+  // The same operation as @ocean1/client calls it: tRPC over express, its middleware chain included.
+  const trpcHeartbeat = { ...heartbeat, path: "/trpc/heartbeat" };
+  if (wanted("Ocean1 heartbeat over /trpc")) await warm(trpcHeartbeat);
+  await measure("Ocean1 heartbeat over /trpc", trpcHeartbeat, ["200 ok"]);
   const history = { url, method: "GET" as const, path: "/api/user/history?limit=20", headers: authHeaders, users };
   if (wanted("history")) await warm(history);
   await measure("Ocean1 history (20 rows)", history, ["200 success"]);

@@ -2,7 +2,7 @@ import { getEventListeners } from "node:events";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isTimeout, post, withDeadline } from "./http-post.js";
+import { idleSocketMs, isTimeout, post, withDeadline } from "./http-post.js";
 
 type Handler = (req: IncomingMessage, body: Buffer, res: ServerResponse) => void;
 
@@ -73,6 +73,7 @@ describe("post (the upstream HTTP client)", () => {
       authorization: "Bearer k",
       "content-length": "11",
       "content-type": "application/json",
+      "user-agent": expect.stringMatching(/^ocean1-server\//),
     });
     expect(upstream.sockets.size - before).toBe(1);
   });
@@ -85,6 +86,12 @@ describe("post (the upstream HTTP client)", () => {
     await res.text(100);
     await eventually(() => getEventListeners(controller.signal, "abort").length === 0);
   });
+
+  it("waits through a silence longer than the idle-connection limit: a synchronous Jimeng call is silent for minutes", async () => {
+    upstream.handler = (_req, _body, res) => setTimeout(() => json(res, 200, '{"late":true}'), idleSocketMs + 500);
+    const text = await withDeadline(idleSocketMs + 5_000, async (signal) => (await post(upstream.url, {}, "{}", signal)).text(100));
+    expect(text).toBe('{"late":true}');
+  }, 15_000);
 
   it("refuses an answer larger than the limit and closes its connection", async () => {
     upstream.handler = (_req, _body, res) => json(res, 200, "x".repeat(5_000));

@@ -1,5 +1,6 @@
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
+import { serverVersion } from "../version.js";
 
 /**
  * POSTs to the upstream AI providers, over node:http with keep-alive agents instead of `fetch`.
@@ -17,7 +18,10 @@ import https from "node:https";
  * server's `Keep-Alive: timeout=` says so.
  */
 
-const idleSocketMs = 4_000;
+const userAgent = `ocean1-server/${serverVersion}`;
+
+/** How long an idle keep-alive connection is kept (a request in progress is not limited by it). */
+export const idleSocketMs = 4_000;
 const agents = {
   "http:": new http.Agent({ keepAlive: true, timeout: idleSocketMs }),
   "https:": new https.Agent({ keepAlive: true, timeout: idleSocketMs }),
@@ -128,7 +132,8 @@ export async function post(
   const agent = target.protocol === "https:" ? agents["https:"] : target.protocol === "http:" ? agents["http:"] : undefined;
   if (!agent) throw new Error(`unsupported protocol ${target.protocol}`);
   let bytes: string | Buffer = body as string;
-  const sent: Record<string, string | number> = { ...headers };
+  // Some relays sit behind proxies that turn away a request without a User-Agent (fetch sent "node").
+  const sent: Record<string, string | number> = { "User-Agent": userAgent, ...headers };
   if (typeof body !== "string") {
     const form = await encodeForm(body);
     bytes = form.bytes;
