@@ -98,6 +98,7 @@ export function createApp(deps: AppDeps): express.Express {
     contextOf,
     bodyLimit: jsonBodyLimitBytes,
     moduleRouters,
+    trpc: true,
   });
   return app;
 }

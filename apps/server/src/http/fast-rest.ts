@@ -6,6 +6,7 @@ import type { Logger } from "../logger.js";
 import type { Context } from "../trpc.js";
 import { nestsTooDeep, JsonTooDeepError } from "./json-depth.js";
 import { newRequestLocals, recordRequest, type RequestLocals } from "./request-context.js";
+import type { TrpcDispatcher } from "./fast-trpc.js";
 import { restInput, type RestDispatcher } from "./rest.js";
 import type { RestRoute } from "./rest-routes.js";
 
@@ -13,6 +14,8 @@ type ErrorMiddleware = (error: unknown, req: Request, res: Response, next: NextF
 
 export interface FastRestOptions {
   dispatcher: RestDispatcher;
+  /** The plain `/trpc` calls of @ocean1/client (fast-trpc.ts); without it `/trpc` is all express's. */
+  trpc?: TrpcDispatcher;
   logger: Logger;
   /** The headers the front middleware (security headers, CORS) sets on an answer to this method and origin (front-headers.ts). */
   headersFor(method: string, origin: string | undefined): string[];
@@ -46,10 +49,10 @@ const digits = /^\d+$/;
  * a declared length, not compressed, within the limit (a GET: no body at all). Anything else takes
  * express's own path, with its own answers.
  */
-function isPlain(req: IncomingMessage, route: RestRoute, limit: number): boolean {
+function isPlain(req: IncomingMessage, useBody: boolean, limit: number): boolean {
   const { headers } = req;
   if (headers["transfer-encoding"] !== undefined) return false;
-  if (!route.useBody) return headers["content-length"] === undefined;
+  if (!useBody) return headers["content-length"] === undefined;
   const length = headers["content-length"];
   if (length === undefined || !digits.test(length) || Number(length) > limit) return false;
   const encoding = headers["content-encoding"];
@@ -94,6 +97,13 @@ function queryString(url: string): string {
   return start < 0 ? "" : url.slice(start + 1);
 }
 
+/** What the fast path writes: the status, headers beyond the front middleware's (name/value pairs) and the JSON body. */
+interface FastAnswer {
+  status: number;
+  headers: string[];
+  body: unknown;
+}
+
 type Handle = (req: IncomingMessage, res: ServerResponse, callback?: () => void) => void;
 interface ExpressInternals {
   request: object;
@@ -112,7 +122,7 @@ interface ExpressInternals {
  * The answers are express's byte for byte (http/rest.test.ts).
  */
 export function installFastRest(app: express.Express, options: FastRestOptions): void {
-  const { dispatcher, logger, headersFor, contextOf, bodyLimit, errorHandler, moduleRouters } = options;
+  const { dispatcher, trpc, logger, headersFor, contextOf, bodyLimit, errorHandler, moduleRouters } = options;
   const fast = new Set([...dispatcher.routes.values()].filter((route) => !claimedByModule(moduleRouters, route)));
   const expressApp = app as unknown as ExpressInternals;
   const handle = expressApp.handle.bind(app);
@@ -141,16 +151,31 @@ export function installFastRest(app: express.Express, options: FastRestOptions):
     }
   };
 
-  const serve = (route: RestRoute, rawReq: IncomingMessage, rawRes: ServerResponse) => {
+  /**
+   * One plain call: `answer` gets the parsed body (a POST's) and query and gives the status, the
+   * extra headers and the body of the answer (it never rejects).
+   */
+  const serve = (
+    rawReq: IncomingMessage,
+    rawRes: ServerResponse,
+    useBody: boolean,
+    answer: (
+      body: unknown,
+      query: Record<string, unknown>,
+      context: Context,
+      res: ServerResponse & { locals: RequestLocals },
+    ) => Promise<FastAnswer>,
+  ) => {
     const started = performance.now();
     const { headers } = rawReq;
+    const method = rawReq.method as string;
     const locals = newRequestLocals(logger, headers["x-request-id"]);
     const res = Object.assign(rawRes, { locals });
-    const front = ["x-request-id", locals.requestId, ...headersFor(rawReq.method as string, headers.origin)];
+    const front = ["x-request-id", locals.requestId, ...headersFor(method, headers.origin)];
     const finish = (statusCode: number) => {
       const url = rawReq.url ?? "";
       const end = url.indexOf("?");
-      recordRequest(logger, locals, route.method, end < 0 ? url : url.slice(0, end), statusCode, performance.now() - started);
+      recordRequest(logger, locals, method, end < 0 ? url : url.slice(0, end), statusCode, performance.now() - started);
     };
     const fail = (error: unknown) => {
       failInExpress(error, rawReq, rawRes, front);
@@ -158,21 +183,15 @@ export function installFastRest(app: express.Express, options: FastRestOptions):
     };
 
     const dispatch = (body: unknown, query: Record<string, unknown>) => {
-      const call = {
-        input: () => restInput(route, headers["content-type"], body, () => query),
-        context: contextOf(proxyaddr(rawReq, trust), headers, locals),
-        res,
-      };
-      dispatcher
-        .answer(route, call)
-        .then((answer) => {
+      answer(body, query, contextOf(proxyaddr(rawReq, trust), headers, locals), res)
+        .then(({ status, headers: extra, body: answerBody }) => {
           // A caller that has gone is not answered, nor counted (as express counts only finished answers).
           if (rawRes.destroyed) return;
-          const json = JSON.stringify(answer);
-          front.push("Content-Type", "application/json", "Content-Length", String(Buffer.byteLength(json)));
-          rawRes.writeHead(200, front);
+          const json = JSON.stringify(answerBody);
+          front.push(...extra, "Content-Type", "application/json", "Content-Length", String(Buffer.byteLength(json)));
+          rawRes.writeHead(status, front);
           rawRes.end(json);
-          finish(200);
+          finish(status);
         })
         .catch((error: unknown) => {
           locals.log.error({ err: error }, "answer not written");
@@ -182,7 +201,7 @@ export function installFastRest(app: express.Express, options: FastRestOptions):
     const query = queryParser(queryString(rawReq.url ?? ""));
     // tRPC's `?input=` is refused when nested too deep on every path (json-depth.ts), this one too.
     if (typeof query.input === "string" && nestsTooDeep(query.input)) return fail(new JsonTooDeepError());
-    if (!route.useBody) return dispatch(undefined, query);
+    if (!useBody) return dispatch(undefined, query);
     readBody(rawReq, (raw) =>
       guarded(rawReq, rawRes, () => {
         let body: unknown;
@@ -196,9 +215,28 @@ export function installFastRest(app: express.Express, options: FastRestOptions):
     );
   };
 
+  const serveRest = (route: RestRoute, rawReq: IncomingMessage, rawRes: ServerResponse) =>
+    serve(rawReq, rawRes, route.useBody, async (body, query, context, res) => ({
+      status: 200,
+      headers: [],
+      body: await dispatcher.answer(route, {
+        input: () => restInput(route, rawReq.headers["content-type"], body, () => query),
+        context,
+        res,
+      }),
+    }));
+
   expressApp.handle = (rawReq, rawRes, callback) => {
-    const route = callback === undefined ? dispatcher.match(rawReq) : undefined;
-    if (!route || !fast.has(route) || !isPlain(rawReq, route, bodyLimit)) return handle(rawReq, rawRes, callback);
-    guarded(rawReq, rawRes, () => serve(route, rawReq, rawRes));
+    if (callback !== undefined) return handle(rawReq, rawRes, callback);
+    const route = dispatcher.match(rawReq);
+    if (route) {
+      if (!fast.has(route) || !isPlain(rawReq, route.useBody, bodyLimit)) return handle(rawReq, rawRes, callback);
+      return guarded(rawReq, rawRes, () => serveRest(route, rawReq, rawRes));
+    }
+    const call = trpc?.match(rawReq);
+    if (!trpc || !call || !isPlain(rawReq, call.operation.type === "mutation", bodyLimit)) return handle(rawReq, rawRes, callback);
+    guarded(rawReq, rawRes, () =>
+      serve(rawReq, rawRes, call.operation.type === "mutation", (body, _query, context, res) => trpc.answer(call, body, { context, res })),
+    );
   };
 }

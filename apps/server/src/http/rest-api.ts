@@ -6,6 +6,7 @@ import type { Logger } from "../logger.js";
 import type { Context } from "../trpc.js";
 import { errorHandler, notFound } from "./errors.js";
 import { installFastRest } from "./fast-rest.js";
+import { trpcDispatcher } from "./fast-trpc.js";
 import { frontHeaders } from "./front-headers.js";
 import { localsOf, type RequestLocals } from "./request-context.js";
 import { restApi, restDispatcher } from "./rest.js";
@@ -22,6 +23,8 @@ export interface RestApiOptions {
   bodyLimit: number;
   /** Express routers of modules, mounted before: the paths they serve are theirs. */
   moduleRouters: express.Router[];
+  /** Whether `/trpc` is mounted (tRPC's express middleware): its plain calls are then answered by the fast path too. */
+  trpc?: boolean;
 }
 
 /** The same context for a request that went through express (its `req.ip` honours `trust proxy`). */
@@ -32,7 +35,7 @@ export function expressContext(contextOf: RestApiOptions["contextOf"]): (req: Re
 /**
  * The documented REST operations of `router`, mounted last: express's route for what is unusual,
  * then the 404 and the error handler, and the fast path (fast-rest.ts) ahead of express for a
- * plain call. `createApp` and the bench's reference server serve `/api` through this one function.
+ * plain call, of a REST operation or (with `trpc`) of a procedure under `/trpc` (fast-trpc.ts). `createApp` and the bench's reference server serve `/api` through this one function.
  */
 export function installRestApi(app: express.Express, options: RestApiOptions): void {
   const { router, logger, headerMiddleware, contextOf, bodyLimit, moduleRouters } = options;
@@ -42,6 +45,7 @@ export function installRestApi(app: express.Express, options: RestApiOptions): v
   app.use(errorHandler);
   installFastRest(app, {
     dispatcher,
+    ...(options.trpc ? { trpc: trpcDispatcher(router) } : {}),
     logger,
     headersFor: frontHeaders(headerMiddleware),
     contextOf,

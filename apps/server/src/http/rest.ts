@@ -86,9 +86,9 @@ async function parse(schema: z.ZodType, value: unknown) {
  * procedure (trpc.ts): the input read from the request, the session check of a protected
  * operation, the input parse, the resolver, the output check. Without tRPC's middleware chain and
  * its per-step copies of the call's options. Failures are the errors tRPC would raise, so they
- * are answered and logged alike.
+ * are answered and logged alike. The fast `/trpc` path (fast-trpc.ts) runs it too.
  */
-async function callOperation(handler: OperationHandler, call: RestCall): Promise<unknown> {
+export async function callOperation(handler: OperationHandler, call: RestCall): Promise<unknown> {
   const rawInput = call.input();
   try {
     const { context } = call;

@@ -1,0 +1,221 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createExpressMiddleware } from "@trpc/server/adapters/express";
+import express, { type Request, type Response } from "express";
+import helmet from "helmet";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { helmetOptions, jsonBodyLimit } from "../app.js";
+import { maxBatchSize, toFailure } from "../errors/transport.js";
+import { appRouter } from "../router.js";
+import { startTestApp, type TestApp } from "../test/app.js";
+import { createTestUser, testPassword, type TestUser } from "../test/fixtures.js";
+import { createContextInner, requestInfo, type Context } from "../trpc.js";
+import { corsMiddleware } from "./cors.js";
+import { errorHandler, notFound } from "./errors.js";
+import { logFailure } from "./failures.js";
+import { refuseDeepQueryInput, verifyJsonDepth } from "./json-depth.js";
+import { localsOf, requestContext } from "./request-context.js";
+import { applyServerLimits } from "./server-limits.js";
+
+let app: TestApp;
+let reference: Server;
+let referenceUrl: string;
+let user: TestUser;
+beforeAll(async () => {
+  app = await startTestApp();
+  const { deps } = app;
+  const createContext = (req: Request, res: Response): Context =>
+    createContextInner(deps, requestInfo(localsOf(res), req.ip ?? "unknown", req.headers));
+  // createApp's middleware in front of /trpc and tRPC's express middleware, without the fast path.
+  const ref = express();
+  ref.disable("x-powered-by");
+  ref.use(requestContext(deps.logger));
+  ref.use(helmet(helmetOptions));
+  ref.use(corsMiddleware(deps.config));
+  ref.use(express.json({ limit: jsonBodyLimit, verify: verifyJsonDepth }));
+  ref.use(refuseDeepQueryInput);
+  ref.use(
+    "/trpc",
+    createExpressMiddleware({
+      router: appRouter,
+      maxBatchSize,
+      createContext: ({ req, res }) => createContext(req, res),
+      onError: ({ error, req, path }) => logFailure(req.res, error, toFailure(error), path),
+    }),
+  );
+  ref.use(notFound);
+  ref.use(errorHandler);
+  reference = ref.listen(0, "127.0.0.1");
+  applyServerLimits(reference);
+  await new Promise<void>((resolve) => reference.once("listening", resolve));
+  referenceUrl = `http://127.0.0.1:${(reference.address() as AddressInfo).port}`;
+  user = await createTestUser(app.deps, { points: 7 });
+});
+afterAll(async () => {
+  await new Promise((resolve) => reference.close(resolve));
+  await app.close();
+});
+
+interface Probe {
+  method: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+/** The answer without its framing: tRPC streams its body (chunked), the fast path sends a Content-Length. */
+async function answer(base: string, probe: Probe) {
+  const res = await fetch(`${base}${probe.path}`, {
+    method: probe.method,
+    headers: { "x-request-id": "same-id", ...probe.headers },
+    ...(probe.body !== undefined ? { body: probe.body } : {}),
+  });
+  const framing = new Set(["date", "content-length", "transfer-encoding"]);
+  const headers = Object.fromEntries([...res.headers].filter(([name]) => !framing.has(name)));
+  return { status: res.status, headers, body: await res.text(), framing: res.headers.get("content-length") ? "length" : "chunked" };
+}
+
+const input = (value: unknown) => `?input=${encodeURIComponent(JSON.stringify(value))}`;
+
+describe("the fast /trpc path", () => {
+  const json = { "content-type": "application/json" };
+  const auth = () => ({ ...json, ...user.headers });
+  /** [name, probe, whether the fast path answers it (the others are left to tRPC's own handler)] */
+  const probes = (): Array<[string, () => Probe, boolean]> => [
+    [
+      "a heartbeat",
+      () => ({ method: "POST", path: "/trpc/heartbeat", headers: auth(), body: JSON.stringify({ email: user.email }) }),
+      true,
+    ],
+    [
+      "a heartbeat of another device",
+      () => ({
+        method: "POST",
+        path: "/trpc/heartbeat",
+        headers: { ...auth(), "x-device-id": "another-device" },
+        body: JSON.stringify({ email: user.email }),
+      }),
+      true,
+    ],
+    [
+      "a heartbeat from the server's device id",
+      () => ({
+        method: "POST",
+        path: "/trpc/heartbeat",
+        headers: { ...auth(), "x-device-id": "server" },
+        body: JSON.stringify({ email: user.email }),
+      }),
+      true,
+    ],
+    [
+      "a heartbeat without a session",
+      () => ({ method: "POST", path: "/trpc/heartbeat", headers: json, body: JSON.stringify({ email: user.email }) }),
+      true,
+    ],
+    [
+      "a heartbeat with a wrong field type",
+      () => ({ method: "POST", path: "/trpc/heartbeat", headers: auth(), body: JSON.stringify({ email: 7 }) }),
+      true,
+    ],
+    ["an empty JSON body", () => ({ method: "POST", path: "/trpc/heartbeat", headers: auth(), body: "" }), true],
+    ["a body that is an array", () => ({ method: "POST", path: "/trpc/login", headers: json, body: "[1,2]" }), true],
+    [
+      "a login with a wrong password",
+      () => ({
+        method: "POST",
+        path: "/trpc/login",
+        headers: json,
+        body: JSON.stringify({ email: user.email, password: "wrong password", device_id: "some-device-1" }),
+      }),
+      true,
+    ],
+    [
+      "a login with charset in the content type",
+      () => ({
+        method: "POST",
+        path: "/trpc/login",
+        headers: { "content-type": "application/json; charset=utf-8" },
+        body: JSON.stringify({ email: user.email, password: `${testPassword}!`, device_id: "some-device-2" }),
+      }),
+      true,
+    ],
+    ["the history", () => ({ method: "GET", path: "/trpc/getHistory", headers: user.headers }), true],
+    ["the history with an input", () => ({ method: "GET", path: `/trpc/getHistory${input({ limit: 1 })}`, headers: user.headers }), true],
+    ["the history with an empty input", () => ({ method: "GET", path: "/trpc/getHistory?input=", headers: user.headers }), true],
+    [
+      "the history with a wrong input",
+      () => ({ method: "GET", path: `/trpc/getHistory${input({ limit: "x" })}`, headers: user.headers }),
+      true,
+    ],
+    ["the history without a session", () => ({ method: "GET", path: "/trpc/getHistory" }), true],
+    [
+      "the history with an input nested too deep",
+      () => ({ method: "GET", path: `/trpc/getHistory?input=${"[".repeat(40)}${"]".repeat(40)}`, headers: user.headers }),
+      false, // refused by express's error handler, on either path
+    ],
+    ["the task list", () => ({ method: "GET", path: `/trpc/listTasks${input({})}`, headers: user.headers }), true],
+    ["an unknown task", () => ({ method: "POST", path: "/trpc/queryResult", headers: auth(), body: JSON.stringify({ id: "nope" }) }), true],
+    [
+      "a cross-origin heartbeat",
+      () => ({
+        method: "POST",
+        path: "/trpc/heartbeat",
+        headers: { ...auth(), origin: "https://app.example.com" },
+        body: JSON.stringify({ email: user.email }),
+      }),
+      true,
+    ],
+    ["malformed JSON", () => ({ method: "POST", path: "/trpc/heartbeat", headers: auth(), body: "{nope" }), false],
+    [
+      "JSON nested too deep",
+      () => ({ method: "POST", path: "/trpc/heartbeat", headers: auth(), body: `${"[".repeat(40)}${"]".repeat(40)}` }),
+      false,
+    ],
+    ["an input that is not JSON", () => ({ method: "GET", path: "/trpc/getHistory?input=%7Bnope", headers: user.headers }), false],
+    [
+      "a second query parameter",
+      () => ({ method: "GET", path: `/trpc/getHistory${input({ limit: 1 })}&x=1`, headers: user.headers }),
+      false,
+    ],
+    [
+      "a batch of one",
+      () => ({ method: "POST", path: "/trpc/heartbeat?batch=1", headers: auth(), body: JSON.stringify({ 0: { email: user.email } }) }),
+      false,
+    ],
+    ["GET on a mutation", () => ({ method: "GET", path: "/trpc/heartbeat", headers: user.headers }), false],
+    ["POST on a query", () => ({ method: "POST", path: "/trpc/getHistory", headers: auth(), body: "{}" }), false],
+    [
+      "a text/plain body",
+      () => ({ method: "POST", path: "/trpc/heartbeat", headers: { ...user.headers, "content-type": "text/plain" }, body: "{}" }),
+      false,
+    ],
+    ["an unknown procedure", () => ({ method: "POST", path: "/trpc/nothing", headers: json, body: "{}" }), false],
+    [
+      "a streaming accept header",
+      () => ({ method: "GET", path: "/trpc/getHistory", headers: { ...user.headers, "trpc-accept": "application/jsonl" } }),
+      false,
+    ],
+  ];
+
+  it.each(probes().map(([name], i) => [name, i] as const))("answers %s as tRPC's own handler does", async (_name, i) => {
+    const [, make, fast] = probes()[i] ?? [];
+    if (!make) throw new Error("no probe");
+    const probe = make();
+    const { framing: expectedFraming, ...expected } = await answer(referenceUrl, probe);
+    const { framing, ...actual } = await answer(app.url, probe);
+    expect(actual).toEqual(expected);
+    // tRPC's handler streams its body: a Content-Length where it streams tells that the fast path answered.
+    if (fast) expect([expectedFraming, framing]).toEqual(["chunked", "length"]);
+    else expect(framing).toBe(expectedFraming);
+  });
+
+  it("answers a call with the same document as its REST path, wrapped as tRPC wraps a result", async () => {
+    const call = (path: string) =>
+      fetch(`${app.url}${path}`, { method: "POST", headers: auth(), body: JSON.stringify({ email: user.email }) }).then((res) =>
+        res.json(),
+      );
+    const [overTrpc, overRest] = await Promise.all([call("/trpc/heartbeat"), call("/api/user/heartbeat")]);
+    expect(overRest).toMatchObject({ status: "ok" });
+    expect(overTrpc).toEqual({ result: { data: overRest } });
+  });
+});

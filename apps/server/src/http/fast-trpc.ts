@@ -1,0 +1,99 @@
+import type { IncomingMessage } from "node:http";
+import type { AnyTRPCRouter } from "@trpc/server";
+import { getErrorShape, getHTTPStatusCode, getTRPCErrorFromUnknown, transformTRPCResponse } from "@trpc/server/unstable-core-do-not-import";
+import { toFailure } from "../errors/transport.js";
+import { handlerOf, type OperationHandler } from "../trpc.js";
+import { logFailure } from "./failures.js";
+import { callOperation, type RestCall } from "./rest.js";
+
+/** A procedure of the router that is an operation (trpc.ts), by the name it has under `/trpc/`. */
+interface TrpcOperation {
+  name: string;
+  type: "query" | "mutation";
+  handler: OperationHandler;
+}
+
+/** A plain tRPC call the fast path can answer: one operation, its method, and (a query's) input from `?input=`. */
+export interface TrpcCall {
+  operation: TrpcOperation;
+  /** For a GET: the parsed `?input=` (undefined without one). A POST's input is its body. */
+  queryInput: unknown;
+}
+
+export interface TrpcAnswer {
+  status: number;
+  /** The extra headers of tRPC's answer, as name/value pairs. */
+  headers: string[];
+  body: unknown;
+}
+
+const procedureName = /^[A-Za-z][A-Za-z0-9]*$/;
+/** The headers tRPC's fetch handler sets on every answer it makes (resolveResponse). */
+const trpcHeaders = ["vary", "trpc-accept, accept"];
+
+/**
+ * The `/trpc` calls that @ocean1/client makes (its httpLink: one call a request, never batched),
+ * answered as tRPC's own handler answers them but without its per-request conversion of the node
+ * request into a fetch `Request` and back, express's router and the procedure's middleware chain:
+ * the same operation handler the REST path runs (rest.ts `callOperation`), the same error shape
+ * (tRPC's `getErrorShape` with our errorFormatter) and HTTP status, the same `onError` log.
+ * `http/fast-trpc.test.ts` compares the answers with tRPC's express middleware.
+ */
+export function trpcDispatcher(router: AnyTRPCRouter) {
+  const operations = new Map<string, TrpcOperation>();
+  for (const [name, procedure] of Object.entries(router._def.procedures as Record<string, { _def: { type: string } }>)) {
+    const handler = handlerOf(procedure);
+    const type = procedure._def.type;
+    if (handler && procedureName.test(name) && (type === "query" || type === "mutation")) operations.set(name, { name, type, handler });
+  }
+  const config = router._def._config as Parameters<typeof getErrorShape>[0]["config"];
+
+  return {
+    /**
+     * The call, when it is one the fast path answers: `POST /trpc/<mutation>` with no query string,
+     * or `GET /trpc/<query>` with nothing but an `?input=` that parses. Anything else (a batch, a
+     * stream, a wrong method, an unknown name, odd encodings) is left to tRPC's own handler.
+     */
+    match(req: IncomingMessage): TrpcCall | undefined {
+      const url = req.url ?? "";
+      if (!url.startsWith("/trpc/")) return undefined;
+      const query = url.indexOf("?");
+      const operation = operations.get(url.slice(6, query < 0 ? undefined : query));
+      if (!operation) return undefined;
+      // A streaming or SSE answer is asked for with these; tRPC refuses it for a single call.
+      if (req.headers["trpc-accept"] !== undefined || req.headers.accept?.includes("application/jsonl")) return undefined;
+      if (operation.type === "mutation") return req.method === "POST" && query < 0 ? { operation, queryInput: undefined } : undefined;
+      if (req.method !== "GET") return undefined;
+      if (query < 0) return { operation, queryInput: undefined };
+      const params = new URLSearchParams(url.slice(query + 1));
+      if ([...params.keys()].some((key) => key !== "input") || params.getAll("input").length !== 1) return undefined;
+      const text = params.get("input") ?? "";
+      if (text === "") return { operation, queryInput: undefined };
+      try {
+        return { operation, queryInput: JSON.parse(text) as unknown };
+      } catch {
+        return undefined;
+      }
+    },
+
+    /** The answer to a matched call; `body` is a POST's parsed JSON body. Never rejects. */
+    async answer(call: TrpcCall, body: unknown, restCall: Omit<RestCall, "input">): Promise<TrpcAnswer> {
+      const { operation } = call;
+      const input = operation.type === "query" ? call.queryInput : body;
+      let response: object;
+      let errors: ReturnType<typeof getTRPCErrorFromUnknown>[] = [];
+      try {
+        response = { result: { data: await callOperation(operation.handler, { ...restCall, input: () => input }) } };
+      } catch (cause) {
+        const error = getTRPCErrorFromUnknown(cause);
+        logFailure(restCall.res, error, toFailure(error), operation.name);
+        errors = [error];
+        response = { error: getErrorShape({ config, ctx: restCall.context, error, input, path: operation.name, type: operation.type }) };
+      }
+      const status = getHTTPStatusCode([response] as Parameters<typeof getHTTPStatusCode>[0], errors);
+      return { status, headers: trpcHeaders, body: transformTRPCResponse(config, response as Parameters<typeof transformTRPCResponse>[1]) };
+    },
+  };
+}
+
+export type TrpcDispatcher = ReturnType<typeof trpcDispatcher>;
