@@ -35,6 +35,16 @@ const jsonBodyLimitBytes = 1024 * 1024;
 /** A load balancer's probe learns of a stalled database within this, not after the pool's own limits. */
 const readinessTimeoutMs = 2_000;
 
+/** tRPC's own express handler of `/trpc` (the fast path answers its plain calls ahead of it: http/fast-trpc.ts). */
+export function trpcMiddleware(createContext: (req: express.Request, res: express.Response) => Context) {
+  return createExpressMiddleware({
+    router: appRouter,
+    maxBatchSize,
+    createContext: ({ req, res }) => createContext(req, res),
+    onError: ({ error, req, path }) => logFailure(req.res, error, toFailure(error), path),
+  });
+}
+
 /** The whole HTTP app on the given dependencies; `main.ts` only adds listening and shutdown. */
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
@@ -80,15 +90,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use(express.json({ limit: jsonBodyLimit, verify: verifyJsonDepth }));
   app.use(refuseDeepQueryInput);
-  app.use(
-    "/trpc",
-    createExpressMiddleware({
-      router: appRouter,
-      maxBatchSize,
-      createContext: ({ req, res }) => createContext(req, res),
-      onError: ({ error, req, path }) => logFailure(req.res, error, toFailure(error), path),
-    }),
-  );
+  app.use("/trpc", trpcMiddleware(createContext));
   const moduleRouters = moduleRoutes.map((routes) => routes(deps));
   for (const router of moduleRouters) app.use(router);
   installRestApi(app, {

@@ -1,79 +1,28 @@
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { createExpressMiddleware } from "@trpc/server/adapters/express";
-import express, { type Request, type Response } from "express";
-import helmet from "helmet";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { helmetOptions, jsonBodyLimit } from "../app.js";
-import { maxBatchSize, toFailure } from "../errors/transport.js";
-import { appRouter } from "../router.js";
+import { trpcMiddleware } from "../app.js";
 import { startTestApp, type TestApp } from "../test/app.js";
 import { createTestUser, testPassword, type TestUser } from "../test/fixtures.js";
-import { createContextInner, requestInfo, type Context } from "../trpc.js";
-import { corsMiddleware } from "./cors.js";
-import { errorHandler, notFound } from "./errors.js";
-import { logFailure } from "./failures.js";
-import { refuseDeepQueryInput, verifyJsonDepth } from "./json-depth.js";
-import { localsOf, requestContext } from "./request-context.js";
-import { applyServerLimits } from "./server-limits.js";
+import { answerTo, startReferenceServer, type Probe, type ReferenceServer } from "../test/reference-server.js";
 
 let app: TestApp;
-let reference: Server;
-let referenceUrl: string;
+let reference: ReferenceServer;
 let user: TestUser;
 beforeAll(async () => {
   app = await startTestApp();
-  const { deps } = app;
-  const createContext = (req: Request, res: Response): Context =>
-    createContextInner(deps, requestInfo(localsOf(res), req.ip ?? "unknown", req.headers));
-  // createApp's middleware in front of /trpc and tRPC's express middleware, without the fast path.
-  const ref = express();
-  ref.disable("x-powered-by");
-  ref.use(requestContext(deps.logger));
-  ref.use(helmet(helmetOptions));
-  ref.use(corsMiddleware(deps.config));
-  ref.use(express.json({ limit: jsonBodyLimit, verify: verifyJsonDepth }));
-  ref.use(refuseDeepQueryInput);
-  ref.use(
-    "/trpc",
-    createExpressMiddleware({
-      router: appRouter,
-      maxBatchSize,
-      createContext: ({ req, res }) => createContext(req, res),
-      onError: ({ error, req, path }) => logFailure(req.res, error, toFailure(error), path),
-    }),
-  );
-  ref.use(notFound);
-  ref.use(errorHandler);
-  reference = ref.listen(0, "127.0.0.1");
-  applyServerLimits(reference);
-  await new Promise<void>((resolve) => reference.once("listening", resolve));
-  referenceUrl = `http://127.0.0.1:${(reference.address() as AddressInfo).port}`;
+  // createApp's middleware in front of /trpc and tRPC's own express handler, without the fast path.
+  reference = await startReferenceServer(app.deps, (ref, createContext) => ref.use("/trpc", trpcMiddleware(createContext)));
   user = await createTestUser(app.deps, { points: 7 });
 });
 afterAll(async () => {
-  await new Promise((resolve) => reference.close(resolve));
+  await reference.close();
   await app.close();
 });
 
-interface Probe {
-  method: string;
-  path: string;
-  headers?: Record<string, string>;
-  body?: string;
-}
-
 /** The answer without its framing: tRPC streams its body (chunked), the fast path sends a Content-Length. */
-async function answer(base: string, probe: Probe) {
-  const res = await fetch(`${base}${probe.path}`, {
-    method: probe.method,
-    headers: { "x-request-id": "same-id", ...probe.headers },
-    ...(probe.body !== undefined ? { body: probe.body } : {}),
-  });
-  const framing = new Set(["date", "content-length", "transfer-encoding"]);
-  const headers = Object.fromEntries([...res.headers].filter(([name]) => !framing.has(name)));
-  return { status: res.status, headers, body: await res.text(), framing: res.headers.get("content-length") ? "length" : "chunked" };
-}
+const answer = async (base: string, probe: Probe) => {
+  const { contentLength, ...rest } = await answerTo(base, probe, ["content-length", "transfer-encoding"]);
+  return { ...rest, framing: contentLength ? "length" : "chunked" };
+};
 
 const input = (value: unknown) => `?input=${encodeURIComponent(JSON.stringify(value))}`;
 
@@ -201,7 +150,7 @@ describe("the fast /trpc path", () => {
     const [, make, fast] = probes()[i] ?? [];
     if (!make) throw new Error("no probe");
     const probe = make();
-    const { framing: expectedFraming, ...expected } = await answer(referenceUrl, probe);
+    const { framing: expectedFraming, ...expected } = await answer(reference.url, probe);
     const { framing, ...actual } = await answer(app.url, probe);
     expect(actual).toEqual(expected);
     // tRPC's handler streams its body: a Content-Length where it streams tells that the fast path answered.

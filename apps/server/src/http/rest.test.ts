@@ -1,9 +1,6 @@
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { operations, type FailureResponse } from "@ocean1/contract";
-import express, { type Request, type Response } from "express";
-import helmet from "helmet";
-import { helmetOptions } from "../app.js";
+import type express from "express";
+import type { Request, Response } from "express";
 import { createOpenApiNodeHttpHandler } from "trpc-to-openapi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toFailure } from "../errors/transport.js";
@@ -12,14 +9,10 @@ import { appRouter } from "../router.js";
 import { moduleRoutes } from "../routes.js";
 import { startTestApp, type TestApp } from "../test/app.js";
 import { createTestUser, type TestUser } from "../test/fixtures.js";
-import { createContextInner, requestInfo, type Context } from "../trpc.js";
-import { corsMiddleware } from "./cors.js";
-import { errorHandler, notFound } from "./errors.js";
+import { answerTo, startReferenceServer, type Probe, type ReferenceServer } from "../test/reference-server.js";
+import type { Context } from "../trpc.js";
 import { logFailure } from "./failures.js";
-import { refuseDeepQueryInput, verifyJsonDepth } from "./json-depth.js";
-import { localsOf, requestContext } from "./request-context.js";
 import { restRoutes } from "./rest-routes.js";
-import { applyServerLimits } from "./server-limits.js";
 
 /** The REST path as it was served before the lean dispatcher: trpc-to-openapi's own adapter, its error bodies replaced by ours. */
 function adapterRestApi(createContext: (req: Request, res: Response) => Context) {
@@ -46,52 +39,26 @@ function adapterRestApi(createContext: (req: Request, res: Response) => Context)
 }
 
 let app: TestApp;
-let reference: Server;
-let referenceUrl: string;
+let reference: ReferenceServer;
 let user: TestUser;
 beforeAll(async () => {
   app = await startTestApp();
   const { deps } = app;
-  const createContext = (req: Request, res: Response): Context =>
-    createContextInner(deps, requestInfo(localsOf(res), req.ip ?? "unknown", req.headers));
   // createApp's middleware in front of /api, with the adapter where the dispatcher now is.
-  const ref = express();
-  ref.disable("x-powered-by");
-  ref.use(requestContext(deps.logger));
-  ref.use(helmet(helmetOptions));
-  ref.use(corsMiddleware(deps.config));
-  ref.use(express.json({ limit: "1mb", verify: verifyJsonDepth }));
-  ref.use(refuseDeepQueryInput);
-  for (const routes of moduleRoutes) ref.use(routes(deps));
-  ref.use(adapterRestApi(createContext));
-  ref.use(notFound);
-  ref.use(errorHandler);
-  reference = ref.listen(0, "127.0.0.1");
-  applyServerLimits(reference);
-  await new Promise<void>((resolve) => reference.once("listening", resolve));
-  referenceUrl = `http://127.0.0.1:${(reference.address() as AddressInfo).port}`;
+  reference = await startReferenceServer(deps, (ref, createContext) => {
+    for (const routes of moduleRoutes) ref.use(routes(deps));
+    ref.use(adapterRestApi(createContext));
+  });
   user = await createTestUser(app.deps, { points: 7 });
 });
 afterAll(async () => {
-  await new Promise((resolve) => reference.close(resolve));
+  await reference.close();
   await app.close();
 });
 
-interface Probe {
-  method: string;
-  path: string;
-  headers?: Record<string, string>;
-  body?: string;
-}
-
 async function answer(base: string, probe: Probe) {
-  const res = await fetch(`${base}${probe.path}`, {
-    method: probe.method,
-    headers: { "x-request-id": "same-id", ...probe.headers },
-    ...(probe.body !== undefined ? { body: probe.body } : {}),
-  });
-  const headers = Object.fromEntries([...res.headers].filter(([name]) => name !== "date"));
-  return { status: res.status, headers, body: await res.text() };
+  const { contentLength: _length, ...rest } = await answerTo(base, probe);
+  return rest;
 }
 
 describe("the REST dispatcher", () => {
@@ -195,7 +162,7 @@ describe("the REST dispatcher", () => {
   it.each(probes().map(([name], i) => [name, i] as const))("answers %s exactly as trpc-to-openapi's adapter did", async (_name, i) => {
     const probe = probes()[i]?.[1]();
     if (!probe) throw new Error("no probe");
-    const expected = await answer(referenceUrl, probe);
+    const expected = await answer(reference.url, probe);
     const actual = await answer(app.url, probe);
     expect(actual).toEqual(expected);
   });
