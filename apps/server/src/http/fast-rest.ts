@@ -97,6 +97,15 @@ function queryString(url: string): string {
   return start < 0 ? "" : url.slice(start + 1);
 }
 
+/** `pairs` (name, value, name, value…) without the names that `replacing` sets. */
+function withoutNames(pairs: string[], replacing: string[]): string[] {
+  const names = new Set(replacing.filter((_, i) => i % 2 === 0).map((name) => name.toLowerCase()));
+  const kept: string[] = [];
+  for (let i = 0; i < pairs.length; i += 2)
+    if (!names.has((pairs[i] as string).toLowerCase())) kept.push(pairs[i] as string, pairs[i + 1] as string);
+  return kept;
+}
+
 /** What the fast path writes: the status, headers beyond the front middleware's (name/value pairs) and the JSON body. */
 interface FastAnswer {
   status: number;
@@ -188,8 +197,10 @@ export function installFastRest(app: express.Express, options: FastRestOptions):
           // A caller that has gone is not answered, nor counted (as express counts only finished answers).
           if (rawRes.destroyed) return;
           const json = JSON.stringify(answerBody);
-          front.push(...extra, "Content-Type", "application/json", "Content-Length", String(Buffer.byteLength(json)));
-          rawRes.writeHead(status, front);
+          // The answer's own headers replace the front middleware's of the same name (as `setHeader` would).
+          const written = extra.length === 0 ? front : withoutNames(front, extra);
+          written.push(...extra, "Content-Type", "application/json", "Content-Length", String(Buffer.byteLength(json)));
+          rawRes.writeHead(status, written);
           rawRes.end(json);
           finish(status);
         })

@@ -8,7 +8,8 @@ let app: TestApp;
 let reference: ReferenceServer;
 let user: TestUser;
 beforeAll(async () => {
-  app = await startTestApp();
+  // A list of origins, as in production: CORS then sets `Vary: Origin`, which tRPC's own answer replaces.
+  app = await startTestApp({ CORS_ORIGINS: "https://app.example.com" });
   // createApp's middleware in front of /trpc and tRPC's own express handler, without the fast path.
   reference = await startReferenceServer(app.deps, (ref, createContext) => ref.use("/trpc", trpcMiddleware(createContext)));
   user = await createTestUser(app.deps, { points: 7 });
@@ -113,6 +114,61 @@ describe("the fast /trpc path", () => {
         body: JSON.stringify({ email: user.email }),
       }),
       true,
+    ],
+    [
+      "a cross-origin heartbeat from an origin not on the list",
+      () => ({
+        method: "POST",
+        path: "/trpc/heartbeat",
+        headers: { ...auth(), origin: "https://evil.example" },
+        body: JSON.stringify({ email: user.email }),
+      }),
+      true,
+    ],
+    [
+      "the history asked for with a JSON content type",
+      () => ({ method: "GET", path: "/trpc/getHistory", headers: { ...user.headers, ...json } }),
+      true,
+    ],
+    [
+      "numbers that JSON does not write back (1e400, -0)",
+      () => ({
+        method: "POST",
+        path: "/trpc/soraCreate",
+        headers: auth(),
+        body: '{"model":"sora-2","prompt":"x","aspectRatio":"16:9","duration":1e400,"size":-0}',
+      }),
+      true,
+    ],
+    [
+      "a heartbeat to an invalid Host",
+      () => ({
+        method: "POST",
+        path: "/trpc/heartbeat",
+        headers: { ...auth(), host: "[::1" },
+        body: JSON.stringify({ email: user.email }),
+      }),
+      false,
+    ],
+    [
+      "the history from an invalid Host",
+      () => ({ method: "GET", path: "/trpc/getHistory", headers: { ...user.headers, host: "a b" } }),
+      false,
+    ],
+    [
+      "an input cut by a fragment",
+      () => ({ method: "GET", path: `/trpc/getHistory?input=%7B%22limit%22%3A1%2C%22x%22%3A%22#%22%7D`, headers: user.headers }),
+      false,
+    ],
+    [
+      "a GET with a form content type",
+      () => ({ method: "GET", path: "/trpc/getHistory", headers: { ...user.headers, "content-type": "multipart/form-data" } }),
+      false,
+    ],
+    [
+      "a GET with an octet-stream content type",
+      () => ({ method: "GET", path: "/trpc/getHistory", headers: { ...user.headers, "content-type": "application/octet-stream" } }),
+      false,
     ],
     ["malformed JSON", () => ({ method: "POST", path: "/trpc/heartbeat", headers: auth(), body: "{nope" }), false],
     [

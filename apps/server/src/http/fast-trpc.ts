@@ -28,6 +28,28 @@ export interface TrpcAnswer {
 }
 
 const procedureName = /^[A-Za-z][A-Za-z0-9]*$/;
+
+/** The request's URL as tRPC's node adapter builds it, or undefined where that throws (tRPC then refuses the request). */
+function urlOf(req: IncomingMessage): URL | undefined {
+  try {
+    return new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
+  } catch {
+    return undefined;
+  }
+}
+
+const mediaType = (contentType: string) => contentType.split(";", 1)[0]?.trim().toLowerCase();
+
+/**
+ * A parsed JSON value as it comes out of a second `JSON.stringify` and `JSON.parse`: only an
+ * infinite number (`1e400`, which becomes null) and -0 (which becomes 0) change, so the value is
+ * copied only when it holds one.
+ */
+export function asJsonAgain(value: unknown): unknown {
+  const changes = (v: unknown): boolean =>
+    typeof v === "number" ? !Number.isFinite(v) || Object.is(v, -0) : typeof v === "object" && v !== null && Object.values(v).some(changes);
+  return changes(value) ? (JSON.parse(JSON.stringify(value)) as unknown) : value;
+}
 /** The headers tRPC's fetch handler sets on every answer it makes (resolveResponse). */
 const trpcHeaders = ["vary", "trpc-accept, accept"];
 
@@ -57,17 +79,21 @@ export function trpcDispatcher(router: AnyTRPCRouter) {
     match(req: IncomingMessage): TrpcCall | undefined {
       const url = req.url ?? "";
       if (!url.startsWith("/trpc/")) return undefined;
-      const query = url.indexOf("?");
-      const operation = operations.get(url.slice(6, query < 0 ? undefined : query));
+      const end = url.search(/[?#]/);
+      const operation = operations.get(url.slice(6, end < 0 ? undefined : end));
       if (!operation) return undefined;
       // A streaming or SSE answer is asked for with these; tRPC refuses it for a single call.
       if (req.headers["trpc-accept"] !== undefined || req.headers.accept?.includes("application/jsonl")) return undefined;
-      if (operation.type === "mutation") return req.method === "POST" && query < 0 ? { operation, queryInput: undefined } : undefined;
-      if (req.method !== "GET") return undefined;
-      if (query < 0) return { operation, queryInput: undefined };
-      const params = new URLSearchParams(url.slice(query + 1));
-      if ([...params.keys()].some((key) => key !== "input") || params.getAll("input").length !== 1) return undefined;
-      const text = params.get("input") ?? "";
+      if (operation.type === "mutation")
+        return req.method === "POST" && end < 0 && urlOf(req) !== undefined ? { operation, queryInput: undefined } : undefined;
+      // tRPC picks its reader by content type, a GET's too: a form or octet type is refused there.
+      const type = req.headers["content-type"];
+      if (req.method !== "GET" || (type !== undefined && mediaType(type) !== "application/json")) return undefined;
+      // tRPC reads the query as the WHATWG URL of the request does (a `#` ends it; an invalid Host is refused).
+      const search = urlOf(req)?.searchParams;
+      if (!search) return undefined;
+      if ([...search.keys()].some((key) => key !== "input") || search.getAll("input").length > 1) return undefined;
+      const text = search.get("input") ?? "";
       if (text === "") return { operation, queryInput: undefined };
       try {
         return { operation, queryInput: JSON.parse(text) as unknown };
@@ -79,7 +105,8 @@ export function trpcDispatcher(router: AnyTRPCRouter) {
     /** The answer to a matched call; `body` is a POST's parsed JSON body. Never rejects. */
     async answer(call: TrpcCall, body: unknown, restCall: Omit<RestCall, "input">): Promise<TrpcAnswer> {
       const { operation } = call;
-      const input = operation.type === "query" ? call.queryInput : body;
+      // tRPC's express adapter hands a body express has parsed on as `JSON.parse(JSON.stringify(body))`.
+      const input = operation.type === "query" ? call.queryInput : asJsonAgain(body);
       let response: object;
       let errors: ReturnType<typeof getTRPCErrorFromUnknown>[] = [];
       try {

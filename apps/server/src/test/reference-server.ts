@@ -1,4 +1,4 @@
-import type { Server } from "node:http";
+import http, { type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express, { type Request, type Response } from "express";
 import helmet from "helmet";
@@ -53,14 +53,34 @@ export interface Probe {
   body?: string;
 }
 
-/** One request's status, headers (without `Date` and those named in `ignore`) and body, with the same request id everywhere. */
-export async function answerTo(base: string, probe: Probe, ignore: readonly string[] = []) {
-  const res = await fetch(`${base}${probe.path}`, {
-    method: probe.method,
-    headers: { "x-request-id": "same-id", ...probe.headers },
-    ...(probe.body !== undefined ? { body: probe.body } : {}),
-  });
-  const left = new Set(["date", ...ignore]);
-  const headers = Object.fromEntries([...res.headers].filter(([name]) => !left.has(name)));
-  return { status: res.status, headers, body: await res.text(), contentLength: res.headers.get("content-length") };
+/**
+ * One request's status, headers (without `Date` and those named in `ignore`) and body, with the same
+ * request id everywhere. Sent with node:http, which sends the path and the headers as given (a
+ * `#` in the path, any `Host`), where fetch would normalise them.
+ */
+export function answerTo(base: string, probe: Probe, ignore: readonly string[] = []) {
+  const body = probe.body === undefined ? undefined : Buffer.from(probe.body);
+  const headers: Record<string, string | number> = { "x-request-id": "same-id", ...probe.headers };
+  if (body) headers["content-length"] = body.length;
+  return new Promise<{ status: number; headers: Record<string, unknown>; body: string; contentLength: string | undefined }>(
+    (resolve, reject) => {
+      const { hostname, port } = new URL(base);
+      const req = http.request({ hostname, port, path: probe.path, method: probe.method, headers, agent: false }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("error", reject);
+        res.on("end", () => {
+          const left = new Set(["date", "connection", "keep-alive", ...ignore]);
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: Object.fromEntries(Object.entries(res.headers).filter(([name]) => !left.has(name))),
+            body: Buffer.concat(chunks).toString("utf8"),
+            contentLength: res.headers["content-length"],
+          });
+        });
+      });
+      req.on("error", reject);
+      req.end(body);
+    },
+  );
 }
