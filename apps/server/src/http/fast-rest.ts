@@ -128,7 +128,9 @@ interface ExpressInternals {
  * (front-headers.ts), the body parsed as express.json() parses it, the client IP found as express
  * finds it (`trust proxy`). Installed on `app.handle`, so `app.listen` and tests see one app;
  * everything else, and a body that fails to parse, goes through express and its error handler.
- * The answers are express's byte for byte (http/rest.test.ts).
+ * The answers are express's byte for byte (http/rest.test.ts). With `trpc`, the plain `/trpc`
+ * calls of @ocean1/client are served the same way, answered as tRPC's own handler answers them
+ * (fast-trpc.ts, http/fast-trpc.test.ts).
  */
 export function installFastRest(app: express.Express, options: FastRestOptions): void {
   const { dispatcher, trpc, logger, headersFor, contextOf, bodyLimit, errorHandler, moduleRouters } = options;
