@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { upstreamMessages, type UpstreamOutcome } from "./upstream.js";
+import { upstreamAnswerBytes, upstreamMessages, type UpstreamOutcome } from "./upstream.js";
 
 /** A GrsAI progress object (`data` of /v1/draw/result, or one `data:` line of a stream). */
 const ZProgress = z.looseObject({
@@ -77,7 +77,11 @@ export function parseGrsaiAnswer(text: string, phase: "submit" | "poll"): Upstre
 export async function readGrsaiStream(body: AsyncIterable<Uint8Array>): Promise<UpstreamOutcome> {
   const decoder = new TextDecoder();
   let buffer = "";
+  let size = 0;
   for await (const chunk of body) {
+    size += chunk.byteLength;
+    // Leaving the loop closes the stream: a relay that streams on without naming the task is not read forever.
+    if (size > upstreamAnswerBytes) return unreadable(`no task id in the first ${upstreamAnswerBytes} bytes of the stream`);
     buffer += decoder.decode(chunk, { stream: true });
     const lines = buffer.split("\n");
     buffer = lines.pop() ?? "";
