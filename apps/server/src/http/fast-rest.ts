@@ -107,7 +107,7 @@ function withoutNames(pairs: string[], replacing: string[]): string[] {
 }
 
 /** What the fast path writes: the status, headers beyond the front middleware's (name/value pairs) and the JSON body. */
-interface FastAnswer {
+export interface FastAnswer {
   status: number;
   headers: string[];
   body: unknown;

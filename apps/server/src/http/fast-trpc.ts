@@ -2,6 +2,7 @@ import type { IncomingMessage } from "node:http";
 import type { AnyTRPCRouter } from "@trpc/server";
 import { getErrorShape, getHTTPStatusCode, getTRPCErrorFromUnknown, transformTRPCResponse } from "@trpc/server/unstable-core-do-not-import";
 import { toFailure } from "../errors/transport.js";
+import type { FastAnswer } from "./fast-rest.js";
 import { handlerOf, type OperationHandler } from "../trpc.js";
 import { logFailure } from "./failures.js";
 import { callOperation, type RestCall } from "./rest.js";
@@ -18,13 +19,6 @@ export interface TrpcCall {
   operation: TrpcOperation;
   /** For a GET: the parsed `?input=` (undefined without one). A POST's input is its body. */
   queryInput: unknown;
-}
-
-export interface TrpcAnswer {
-  status: number;
-  /** The extra headers of tRPC's answer, as name/value pairs. */
-  headers: string[];
-  body: unknown;
 }
 
 const procedureName = /^[A-Za-z][A-Za-z0-9]*$/;
@@ -50,6 +44,7 @@ export function asJsonAgain(value: unknown): unknown {
     typeof v === "number" ? !Number.isFinite(v) || Object.is(v, -0) : typeof v === "object" && v !== null && Object.values(v).some(changes);
   return changes(value) ? (JSON.parse(JSON.stringify(value)) as unknown) : value;
 }
+
 /** The headers tRPC's fetch handler sets on every answer it makes (resolveResponse). */
 const trpcHeaders = ["vary", "trpc-accept, accept"];
 
@@ -103,7 +98,7 @@ export function trpcDispatcher(router: AnyTRPCRouter) {
     },
 
     /** The answer to a matched call; `body` is a POST's parsed JSON body. Never rejects. */
-    async answer(call: TrpcCall, body: unknown, restCall: Omit<RestCall, "input">): Promise<TrpcAnswer> {
+    async answer(call: TrpcCall, body: unknown, restCall: Omit<RestCall, "input">): Promise<FastAnswer> {
       const { operation } = call;
       // tRPC's express adapter hands a body express has parsed on as `JSON.parse(JSON.stringify(body))`.
       const input = operation.type === "query" ? call.queryInput : asJsonAgain(body);

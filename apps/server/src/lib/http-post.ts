@@ -22,9 +22,10 @@ const userAgent = `ocean1-server/${serverVersion}`;
 
 /** How long an idle keep-alive connection is kept (a request in progress is not limited by it). */
 export const idleSocketMs = 4_000;
-const agents = {
-  "http:": new http.Agent({ keepAlive: true, timeout: idleSocketMs }),
-  "https:": new https.Agent({ keepAlive: true, timeout: idleSocketMs }),
+/** Each protocol's request function and keep-alive agent. */
+const transports: Record<string, { request: typeof http.request; agent: http.Agent } | undefined> = {
+  "http:": { request: http.request, agent: new http.Agent({ keepAlive: true, timeout: idleSocketMs }) },
+  "https:": { request: https.request, agent: new https.Agent({ keepAlive: true, timeout: idleSocketMs }) },
 };
 
 /**
@@ -129,8 +130,8 @@ export async function post(
   signal: AbortSignal,
 ): Promise<PostAnswer> {
   const target = new URL(url);
-  const agent = target.protocol === "https:" ? agents["https:"] : target.protocol === "http:" ? agents["http:"] : undefined;
-  if (!agent) throw new Error(`unsupported protocol ${target.protocol}`);
+  const transport = transports[target.protocol];
+  if (!transport) throw new Error(`unsupported protocol ${target.protocol}`);
   let bytes: string | Buffer = body as string;
   // Some relays sit behind proxies that turn away a request without a User-Agent (fetch sent "node").
   const sent: Record<string, string | number> = { "User-Agent": userAgent, ...headers };
@@ -141,9 +142,10 @@ export async function post(
   }
   sent["Content-Length"] = Buffer.byteLength(bytes);
   signal.throwIfAborted();
-  const request = target.protocol === "https:" ? https.request : http.request;
   return new Promise<PostAnswer>((resolve, reject) => {
-    const req = request(target, { method: "POST", headers: sent, agent }, (res) => resolve(new PostAnswer(res, signal)));
+    const req = transport.request(target, { method: "POST", headers: sent, agent: transport.agent }, (res) =>
+      resolve(new PostAnswer(res, signal)),
+    );
     const abort = () => req.destroy(signal.reason as Error);
     signal.addEventListener("abort", abort, { once: true });
     req.once("close", () => signal.removeEventListener("abort", abort));

@@ -27,14 +27,14 @@ export interface JimengCall {
 const extensions: Record<string, string> = { "image/png": "png", "image/jpeg": "jpg", "image/webp": "webp" };
 
 /** The path and body of a call: JSON, or multipart with the image in `images` / `image_file_1`. */
-export function jimengRequest(call: JimengCall): { path: string; body: string | FormData; json: boolean } {
+export function jimengRequest(call: JimengCall): { path: string; body: string | FormData } {
   const video = call.kind === "jimeng_video";
-  if (!call.image) return { path: video ? jimengPaths.videos : jimengPaths.images, body: JSON.stringify(call.payload), json: true };
+  if (!call.image) return { path: video ? jimengPaths.videos : jimengPaths.images, body: JSON.stringify(call.payload) };
   const form = new FormData();
   for (const [key, value] of Object.entries(call.payload)) form.append(key, String(value));
   const file = new Blob([call.image.bytes], { type: call.image.contentType });
   form.append(video ? "image_file_1" : "images", file, `reference.${extensions[call.image.contentType] ?? "bin"}`);
-  return { path: video ? jimengPaths.videos : jimengPaths.compositions, body: form, json: false };
+  return { path: video ? jimengPaths.videos : jimengPaths.compositions, body: form };
 }
 
 const ZJimengAnswer = z.looseObject({
@@ -70,7 +70,7 @@ export async function callJimeng(endpoint: ProviderEndpoint, call: JimengCall, t
   const request = jimengRequest(call);
   try {
     return await withDeadline(timeoutMs, async (signal): Promise<UpstreamOutcome> => {
-      const res = await countUpstream("jimeng", postUpstream(endpoint, request.path, request.body, signal, request.json));
+      const res = await countUpstream("jimeng", postUpstream(endpoint, request.path, request.body, signal));
       const byStatus = outcomeOfStatus(res.status);
       if (byStatus) {
         res.discard();

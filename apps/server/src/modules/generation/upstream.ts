@@ -45,16 +45,13 @@ export function failureCodeOf(message: string | null): Extract<ErrorCode, "CONTE
 /** The most of an answer we read: a GrsAI or Jimeng answer is a small JSON. */
 export const upstreamAnswerBytes = 1_000_000;
 
-/** One POST to a provider with its Bearer key (`lib/http-post.ts`); network errors and an abort (`withDeadline`) throw. */
-export function postUpstream(
-  endpoint: ProviderEndpoint,
-  path: string,
-  body: string | FormData,
-  signal: AbortSignal,
-  json = true,
-): Promise<PostAnswer> {
+/**
+ * One POST to a provider with its Bearer key (`lib/http-post.ts`): a string body is JSON, a FormData
+ * is sent as multipart with its own type. Network errors and an abort (`withDeadline`) throw.
+ */
+export function postUpstream(endpoint: ProviderEndpoint, path: string, body: string | FormData, signal: AbortSignal): Promise<PostAnswer> {
   const headers: Record<string, string> = { Authorization: `Bearer ${endpoint.apiKey}`, Accept: "application/json, text/event-stream" };
-  if (json) headers["Content-Type"] = "application/json";
+  if (typeof body === "string") headers["Content-Type"] = "application/json";
   return post(`${endpoint.baseUrl}${path}`, headers, body, signal);
 }
 
