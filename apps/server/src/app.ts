@@ -91,15 +91,13 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(express.json({ limit: jsonBodyLimit, verify: verifyJsonDepth }));
   app.use(refuseDeepQueryInput);
   app.use("/trpc", trpcMiddleware(createContext));
-  const moduleRouters = moduleRoutes.map((routes) => routes(deps));
-  for (const router of moduleRouters) app.use(router);
+  for (const routes of moduleRoutes) app.use(routes(createContext));
   installRestApi(app, {
     router: appRouter,
     logger: deps.logger,
     headerMiddleware: headers,
     contextOf,
     bodyLimit: jsonBodyLimitBytes,
-    moduleRouters,
     trpc: true,
   });
   return app;

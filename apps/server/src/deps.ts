@@ -4,6 +4,7 @@ import type { Clock } from "./lib/clock.js";
 import type { Logger } from "./logger.js";
 import type { Mailer } from "./mail/mailer.js";
 import type { Generation } from "./modules/generation/generation.js";
+import type { OperationRule } from "./pipeline/run.js";
 import type { Providers } from "./providers.js";
 
 /** Everything the app needs from outside, passed in so that tests build the real app in a few lines. */
@@ -19,6 +20,8 @@ export interface AppDeps {
   providers: Providers;
   /** This instance's task machinery: held requests, upstream limits, the shutdown hook. */
   generation: Generation;
+  /** Rules every call of every operation passes, whichever way it came in (pipeline/run.ts); none by default. */
+  operationRules?: readonly OperationRule[];
 }
 
 /** What the generation machinery is built from (`createGeneration`). */

@@ -1,11 +1,11 @@
-import type { Router } from "express";
-import type { AppDeps } from "./deps.js";
-import { generationRoutes } from "./modules/generation/held-routes.js";
-import { jimengRoutes } from "./modules/generation/jimeng-routes.js";
+import type { Request, Response, Router } from "express";
+import { heldRoutes } from "./modules/generation/held-routes.js";
+import { multipartRoutes } from "./modules/generation/jimeng-routes.js";
+import type { Context } from "./pipeline/run.js";
 
 /**
- * Express routes of modules for what trpc-to-openapi cannot carry (a multipart upload, a held
- * answer). They call the same services with the same contract schemas, are mounted ahead of the
- * REST adapter, and are added to the OpenAPI document by their module.
+ * Express routes for the carriages trpc-to-openapi cannot write or read (a held answer, a
+ * multipart upload): each runs its operation through the one pipeline (pipeline/run.ts), is
+ * mounted ahead of the REST dispatcher, and is added to the OpenAPI document by its module.
  */
-export const moduleRoutes: Array<(deps: AppDeps) => Router> = [generationRoutes, jimengRoutes];
+export const moduleRoutes: Array<(contextOf: (req: Request, res: Response) => Context) => Router> = [heldRoutes, multipartRoutes];

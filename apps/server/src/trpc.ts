@@ -4,27 +4,19 @@ import { initTRPC } from "@trpc/server";
 import type { OpenApiMeta } from "trpc-to-openapi";
 import type { z } from "zod";
 import type { AppDeps } from "./deps.js";
-import { AppError } from "./errors/app-error.js";
-import { toFailure, toTRPCError } from "./errors/transport.js";
+import { toFailure } from "./errors/transport.js";
 import type { RequestLocals } from "./http/request-context.js";
-import type { Logger } from "./logger.js";
-import { authenticate } from "./modules/auth/authenticate.js";
-import type { AuthenticatedUser } from "./modules/auth/sessions.js";
+import {
+  runOperation,
+  type AuthenticatedContext,
+  type Carriage,
+  type Context,
+  type OperationDefinition,
+  type RequestInfo,
+  type ResolverArgs,
+} from "./pipeline/run.js";
 
-export interface RequestInfo {
-  requestId: string;
-  ip: string;
-  /** Header `x-user-email`, trimmed and lower-cased. */
-  email: string | undefined;
-  /** Header `x-device-id`. */
-  deviceId: string | undefined;
-  log: Logger;
-}
-
-export interface Context {
-  deps: AppDeps;
-  request: RequestInfo;
-}
+export type { AuthenticatedContext, Context, RequestInfo } from "./pipeline/run.js";
 
 /** Separate from the HTTP adapter so that tests can `createCaller` without HTTP. */
 export function createContextInner(deps: AppDeps, request: RequestInfo): Context {
@@ -64,20 +56,20 @@ export const router = t.router;
 export const mergeRouters = t.mergeRouters;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Services throw AppError; over tRPC it travels as the tRPC code of the one mapping table. */
-const appErrors = t.middleware(async ({ next }) => {
-  const result = await next();
-  if (!result.ok && result.error.cause instanceof AppError) throw toTRPCError(result.error.cause);
-  return result;
-});
-
-export const publicProcedure = t.procedure.use(appErrors);
-
-/** Narrows the context to the user of the active session named by `x-user-email` + `x-device-id`. */
-export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const user = await authenticate(ctx.deps, ctx.request);
-  return next({ ctx: { user } });
-});
+/**
+ * A procedure's only step: the operation's pipeline (pipeline/run.ts) on tRPC's raw input. It
+ * answers the call itself and never calls `next`: the procedure's `.input()` and `.output()` give
+ * the types, the OpenAPI document and trpc-to-openapi's coercion, and every rule is the pipeline's.
+ * tRPC takes a middleware's own `{ ok: true, data }` as the call's result (pinned by
+ * pipeline/upgrade-seams.test.ts).
+ */
+function pipelineStep(operation: OperationDefinition) {
+  // `next` only names the type of the result the step returns in its place.
+  return t.middleware(async ({ ctx, getRawInput, next: _next }) => {
+    const data = await runOperation(operation, { context: ctx, input: getRawInput });
+    return { ok: true, data, marker: "middlewareMarker" } as unknown as Awaited<ReturnType<typeof _next>>;
+  });
+}
 
 function openApiMeta(op: NamedOperation): OpenApiMeta {
   return {
@@ -97,75 +89,91 @@ interface OperationSchemas<TInput extends z.ZodType, TOutput extends z.ZodType> 
   output: TOutput;
 }
 
-export type AuthenticatedContext = Context & { user: AuthenticatedUser };
+type Answer<TOutput extends z.ZodType> = z.input<TOutput> | Promise<z.input<TOutput>>;
+type Resolver<TCtx, TInput extends z.ZodType, TOutput extends z.ZodType> = (args: ResolverArgs<TCtx, z.output<TInput>>) => Answer<TOutput>;
 
-/** The resolver tRPC's builder takes for an operation: its input parsed, its answer checked against the output schema. */
-type PublicResolver<TInput extends z.ZodType, TOutput extends z.ZodType> = Parameters<
-  ReturnType<typeof publicBuilder<TInput, TOutput>>["mutation"]
->[0];
-type ProtectedResolver<TInput extends z.ZodType, TOutput extends z.ZodType> = Parameters<
-  ReturnType<typeof protectedBuilder<TInput, TOutput>>["mutation"]
->[0];
+const definitions = new WeakMap<object, OperationDefinition>();
 
-/**
- * What an operation is, apart from tRPC: its contract entry (schemas), whether it needs the
- * active session, and its resolver. tRPC's procedure runs it through its middleware chain; the
- * REST dispatcher (`http/rest.ts`) runs the same steps in the same order without the chain.
- */
-export interface OperationHandler {
-  op: NamedOperation;
-  authenticated: boolean;
-  resolve(opts: { ctx: AuthenticatedContext; input: unknown }): Promise<unknown> | unknown;
+/** The operation behind a procedure defined with one of the builders below. */
+export function definitionOf(procedure: object): OperationDefinition | undefined {
+  return definitions.get(procedure);
 }
 
-const handlers = new WeakMap<object, OperationHandler>();
+const answeredByThePipeline = (): never => {
+  throw new Error("unreachable: the pipeline step answers every call");
+};
 
-/** The handler behind a procedure defined with one of the functions below. */
-export function handlerOf(procedure: object): OperationHandler | undefined {
-  return handlers.get(procedure);
-}
-
-function registered<TProcedure extends object>(
-  procedure: TProcedure,
-  op: NamedOperation,
-  kind: "query" | "mutation",
-  authenticated: boolean,
-  resolve: OperationHandler["resolve"],
-): TProcedure {
+function builder<TInput extends z.ZodType, TOutput extends z.ZodType>(
+  operation: OperationDefinition,
+  op: OperationSchemas<TInput, TOutput>,
+) {
   // A GET is read with tRPC's query, anything else is a mutation: the client calls each accordingly.
-  if ((op.method === "GET") !== (kind === "query")) throw new Error(`${op.name}: a ${op.method} operation cannot be a ${kind}`);
-  handlers.set(procedure, { op, authenticated, resolve });
+  if ((op.method === "GET") !== (operation.type === "query"))
+    throw new Error(`${op.name}: a ${op.method} operation cannot be a ${operation.type}`);
+  return t.procedure.meta(openApiMeta(op)).use(pipelineStep(operation)).input(op.input).output(op.output);
+}
+
+function defined<TProcedure extends object>(procedure: TProcedure, operation: OperationDefinition): TProcedure {
+  definitions.set(procedure, operation);
   return procedure;
 }
 
-function publicBuilder<TInput extends z.ZodType, TOutput extends z.ZodType>(op: OperationSchemas<TInput, TOutput>) {
-  return publicProcedure.meta(openApiMeta(op)).input(op.input).output(op.output);
+function definition(
+  op: NamedOperation,
+  type: OperationDefinition["type"],
+  session: boolean,
+  resolve: unknown,
+  carriage: Carriage = "plain",
+) {
+  return { op, type, session, carriage, resolve: resolve as OperationDefinition["resolve"] } satisfies OperationDefinition;
 }
 
-function protectedBuilder<TInput extends z.ZodType, TOutput extends z.ZodType>(op: OperationSchemas<TInput, TOutput>) {
-  return protectedProcedure.meta(openApiMeta(op)).input(op.input).output(op.output);
-}
-
-/** A public POST operation of the contract: its documented method, path and schemas. */
+/** A POST operation open to anyone (its resolver may still read the session headers). */
 export function publicMutation<TInput extends z.ZodType, TOutput extends z.ZodType>(
   op: OperationSchemas<TInput, TOutput>,
-  resolve: PublicResolver<TInput, TOutput>,
+  resolve: Resolver<Context, TInput, TOutput>,
 ) {
-  return registered(publicBuilder(op).mutation(resolve), op, "mutation", false, resolve as unknown as OperationHandler["resolve"]);
+  const operation = definition(op, "mutation", false, resolve);
+  return defined(builder(operation, op).mutation(answeredByThePipeline), operation);
 }
 
 /** A GET operation for the caller of the active session (`ctx.user`). */
 export function protectedQuery<TInput extends z.ZodType, TOutput extends z.ZodType>(
   op: OperationSchemas<TInput, TOutput>,
-  resolve: ProtectedResolver<TInput, TOutput>,
+  resolve: Resolver<AuthenticatedContext, TInput, TOutput>,
 ) {
-  return registered(protectedBuilder(op).query(resolve), op, "query", true, resolve as unknown as OperationHandler["resolve"]);
+  const operation = definition(op, "query", true, resolve);
+  return defined(builder(operation, op).query(answeredByThePipeline), operation);
 }
 
-/** A POST operation for the caller of the active session (`ctx.user`). */
+/**
+ * A POST operation for the caller of the active session (`ctx.user`); with `carriage: "multipart"`
+ * also served as a multipart form whose file the resolver gets as `upload`.
+ */
 export function protectedMutation<TInput extends z.ZodType, TOutput extends z.ZodType>(
   op: OperationSchemas<TInput, TOutput>,
-  resolve: ProtectedResolver<TInput, TOutput>,
+  resolve: Resolver<AuthenticatedContext, TInput, TOutput>,
+  options: { carriage?: "plain" | "multipart" } = {},
 ) {
-  return registered(protectedBuilder(op).mutation(resolve), op, "mutation", true, resolve as unknown as OperationHandler["resolve"]);
+  const operation = definition(op, "mutation", true, resolve, options.carriage);
+  return defined(builder(operation, op).mutation(answeredByThePipeline), operation);
+}
+
+/**
+ * A POST operation for the caller of the active session whose answer is held: `start` begins the
+ * work and `finish` answers once it ends. A held transport writes keep-alives meanwhile and
+ * answers from what `start` returned (held-routes.ts); tRPC and the other transports wait for `finish`.
+ */
+export function heldMutation<TInput extends z.ZodType, TOutput extends z.ZodType, TStarted>(
+  op: OperationSchemas<TInput, TOutput>,
+  held: {
+    start(args: ResolverArgs<AuthenticatedContext, z.output<TInput>>): Promise<TStarted>;
+    finish(ctx: AuthenticatedContext, started: TStarted): Promise<z.input<TOutput>>;
+  },
+) {
+  const operation: OperationDefinition = {
+    ...definition(op, "mutation", true, held.start, "held"),
+    finish: held.finish as OperationDefinition["finish"],
+  };
+  return defined(builder(operation, op).mutation(answeredByThePipeline), operation);
 }

@@ -57,7 +57,7 @@ function trivialApp(dispatch: "adapter" | "rest"): express.Express {
   for (const middleware of headerMiddleware) app.use(middleware);
   app.use(express.json({ limit: "1mb", verify: verifyJsonDepth }));
   if (dispatch === "rest") {
-    installRestApi(app, { router: trivialRouter, logger, headerMiddleware, contextOf, bodyLimit: 1024 * 1024, moduleRouters: [] });
+    installRestApi(app, { router: trivialRouter, logger, headerMiddleware, contextOf, bodyLimit: 1024 * 1024 });
   } else {
     const handle = createOpenApiNodeHttpHandler({
       router: trivialRouter,

@@ -6,6 +6,7 @@ import type { Logger } from "../logger.js";
 import type { Context } from "../trpc.js";
 import { nestsTooDeep, JsonTooDeepError } from "./json-depth.js";
 import { newRequestLocals, recordRequest, type RequestLocals } from "./request-context.js";
+import type { FastAnswer } from "./fast-answer.js";
 import type { TrpcDispatcher } from "./fast-trpc.js";
 import { restInput, type RestDispatcher } from "./rest.js";
 import type { RestRoute } from "./rest-routes.js";
@@ -23,22 +24,6 @@ export interface FastRestOptions {
   /** express.json()'s limit, in bytes: a larger body is left to express (which refuses it). */
   bodyLimit: number;
   errorHandler: ErrorMiddleware;
-  /** Express routers of modules: a path that one of them serves is left to express. */
-  moduleRouters: express.Router[];
-}
-
-interface RouterLayer {
-  match(path: string): boolean;
-  route?: { _handlesMethod(method: string): boolean };
-}
-
-/** Whether a module's router would see this request (any middleware layer, or a route of this method). */
-function claimedByModule(routers: express.Router[], route: RestRoute): boolean {
-  return routers.some((router) =>
-    (router.stack as unknown as RouterLayer[]).some(
-      (layer) => layer.match(route.path) && (!layer.route || layer.route._handlesMethod(route.method)),
-    ),
-  );
 }
 
 const plainJson = /^application\/json\s*(?:;\s*charset="?utf-8"?\s*)?$/i;
@@ -106,13 +91,6 @@ function withoutNames(pairs: string[], replacing: string[]): string[] {
   return kept;
 }
 
-/** What the fast path writes: the status, headers beyond the front middleware's (name/value pairs) and the JSON body. */
-export interface FastAnswer {
-  status: number;
-  headers: string[];
-  body: unknown;
-}
-
 type Handle = (req: IncomingMessage, res: ServerResponse, callback?: () => void) => void;
 interface ExpressInternals {
   request: object;
@@ -133,8 +111,9 @@ interface ExpressInternals {
  * (fast-trpc.ts, http/fast-trpc.test.ts).
  */
 export function installFastRest(app: express.Express, options: FastRestOptions): void {
-  const { dispatcher, trpc, logger, headersFor, contextOf, bodyLimit, errorHandler, moduleRouters } = options;
-  const fast = new Set([...dispatcher.routes.values()].filter((route) => !claimedByModule(moduleRouters, route)));
+  const { dispatcher, trpc, logger, headersFor, contextOf, bodyLimit, errorHandler } = options;
+  // A held answer is written by its express route (held-routes.ts): keep-alives, an event stream.
+  const fast = new Set([...dispatcher.routes.values()].filter((route) => dispatcher.operationOf(route).carriage !== "held"));
   const expressApp = app as unknown as ExpressInternals;
   const handle = expressApp.handle.bind(app);
   const trust = expressApp.get("trust proxy fn") as (address: string, hop: number) => boolean;

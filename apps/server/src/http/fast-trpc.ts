@@ -2,16 +2,17 @@ import type { IncomingMessage } from "node:http";
 import type { AnyTRPCRouter } from "@trpc/server";
 import { getErrorShape, getHTTPStatusCode, getTRPCErrorFromUnknown, transformTRPCResponse } from "@trpc/server/unstable-core-do-not-import";
 import { toFailure } from "../errors/transport.js";
-import type { FastAnswer } from "./fast-rest.js";
-import { handlerOf, type OperationHandler } from "../trpc.js";
+import type { FastAnswer } from "./fast-answer.js";
+import { runOperation, type OperationDefinition } from "../pipeline/run.js";
+import { definitionOf } from "../trpc.js";
 import { logFailure } from "./failures.js";
-import { callOperation, type RestCall } from "./rest.js";
+import type { RestCall } from "./rest.js";
 
 /** A procedure of the router that is an operation (trpc.ts), by the name it has under `/trpc/`. */
 interface TrpcOperation {
   name: string;
   type: "query" | "mutation";
-  handler: OperationHandler;
+  definition: OperationDefinition;
 }
 
 /** A plain tRPC call the fast path can answer: one operation, its method, and (a query's) input from `?input=`. */
@@ -52,16 +53,17 @@ const trpcHeaders = ["vary", "trpc-accept, accept"];
  * The `/trpc` calls that @ocean1/client makes (its httpLink: one call a request, never batched),
  * answered as tRPC's own handler answers them but without its per-request conversion of the node
  * request into a fetch `Request` and back, express's router and the procedure's middleware chain:
- * the same operation handler the REST path runs (rest.ts `callOperation`), the same error shape
+ * the same pipeline every transport runs (pipeline/run.ts), the same error shape
  * (tRPC's `getErrorShape` with our errorFormatter) and HTTP status, the same `onError` log.
  * `http/fast-trpc.test.ts` compares the answers with tRPC's express middleware.
  */
 export function trpcDispatcher(router: AnyTRPCRouter) {
   const operations = new Map<string, TrpcOperation>();
   for (const [name, procedure] of Object.entries(router._def.procedures as Record<string, { _def: { type: string } }>)) {
-    const handler = handlerOf(procedure);
+    const definition = definitionOf(procedure);
     const type = procedure._def.type;
-    if (handler && procedureName.test(name) && (type === "query" || type === "mutation")) operations.set(name, { name, type, handler });
+    if (definition && procedureName.test(name) && (type === "query" || type === "mutation"))
+      operations.set(name, { name, type, definition });
   }
   const config = router._def._config as Parameters<typeof getErrorShape>[0]["config"];
 
@@ -105,7 +107,7 @@ export function trpcDispatcher(router: AnyTRPCRouter) {
       let response: object;
       let errors: ReturnType<typeof getTRPCErrorFromUnknown>[] = [];
       try {
-        response = { result: { data: await callOperation(operation.handler, { ...restCall, input: () => input }) } };
+        response = { result: { data: await runOperation(operation.definition, { context: restCall.context, input: () => input }) } };
       } catch (cause) {
         const error = getTRPCErrorFromUnknown(cause);
         logFailure(restCall.res, error, toFailure(error), operation.name);

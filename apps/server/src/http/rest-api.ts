@@ -21,8 +21,6 @@ export interface RestApiOptions {
   contextOf(ip: string, headers: IncomingHttpHeaders, locals: RequestLocals): Context;
   /** express.json()'s limit, in bytes. */
   bodyLimit: number;
-  /** Express routers of modules, mounted before: the paths they serve are theirs. */
-  moduleRouters: express.Router[];
   /** Whether `/trpc` is mounted (tRPC's express middleware): its plain calls are then answered by the fast path too. */
   trpc?: boolean;
 }
@@ -38,7 +36,7 @@ export function expressContext(contextOf: RestApiOptions["contextOf"]): (req: Re
  * plain call, of a REST operation or (with `trpc`) of a procedure under `/trpc` (fast-trpc.ts). `createApp` and the bench's reference server serve `/api` through this one function.
  */
 export function installRestApi(app: express.Express, options: RestApiOptions): void {
-  const { router, logger, headerMiddleware, contextOf, bodyLimit, moduleRouters } = options;
+  const { router, logger, headerMiddleware, contextOf, bodyLimit } = options;
   const dispatcher = restDispatcher(router);
   app.use(restApi(dispatcher, expressContext(contextOf)));
   app.use(notFound);
@@ -51,6 +49,5 @@ export function installRestApi(app: express.Express, options: RestApiOptions): v
     contextOf,
     bodyLimit,
     errorHandler,
-    moduleRouters,
   });
 }

@@ -46,7 +46,7 @@ beforeAll(async () => {
   const { deps } = app;
   // createApp's middleware in front of /api, with the adapter where the dispatcher now is.
   reference = await startReferenceServer(deps, (ref, createContext) => {
-    for (const routes of moduleRoutes) ref.use(routes(deps));
+    for (const routes of moduleRoutes) ref.use(routes(createContext));
     ref.use(adapterRestApi(createContext));
   });
   user = await createTestUser(app.deps, { points: 7 });

@@ -1,12 +1,9 @@
 import { TRPCError, type AnyTRPCRouter } from "@trpc/server";
 import type { NextFunction, Request, Response } from "express";
 import { normalizePath } from "trpc-to-openapi";
-import { AppError } from "../errors/app-error.js";
-import { toFailure, toTRPCError } from "../errors/transport.js";
-import { authenticate } from "../modules/auth/authenticate.js";
-import type { z } from "zod";
-import type { AuthenticatedContext, Context, OperationHandler } from "../trpc.js";
-import { handlerOf } from "../trpc.js";
+import { toFailure } from "../errors/transport.js";
+import { runOperation, type Context, type OperationDefinition } from "../pipeline/run.js";
+import { definitionOf } from "../trpc.js";
 import { logFailure } from "./failures.js";
 import { localsOf, type HasLocals } from "./request-context.js";
 import { restRoutes, routeKey, type RestRoute } from "./rest-routes.js";
@@ -72,40 +69,10 @@ export function restInput(route: RestRoute, contentType: string | undefined, bod
   return { ...(body as object | undefined) };
 }
 
-/** zod's parse, synchronous unless the schema needs otherwise (as tRPC's parser does it). */
-async function parse(schema: z.ZodType, value: unknown) {
-  try {
-    return schema.safeParse(value);
-  } catch {
-    return await schema.safeParseAsync(value);
-  }
-}
-
-/**
- * One call of an operation, in the steps and order of trpc-to-openapi's adapter and the tRPC
- * procedure (trpc.ts): the input read from the request, the session check of a protected
- * operation, the input parse, the resolver, the output check. Without tRPC's middleware chain and
- * its per-step copies of the call's options. Failures are the errors tRPC would raise, so they
- * are answered and logged alike. The fast `/trpc` path (fast-trpc.ts) runs it too.
- */
-export async function callOperation(handler: OperationHandler, call: RestCall): Promise<unknown> {
-  const rawInput = call.input();
-  try {
-    const { context } = call;
-    const ctx = handler.authenticated ? { ...context, user: await authenticate(context.deps, context.request) } : context;
-    const input = await parse(handler.op.input, rawInput);
-    if (!input.success) throw new TRPCError({ code: "BAD_REQUEST", cause: input.error });
-    const data = await handler.resolve({ ctx: ctx as AuthenticatedContext, input: input.data });
-    const output = await parse(handler.op.output, data);
-    if (!output.success) throw new TRPCError({ message: "Output validation failed", code: "INTERNAL_SERVER_ERROR", cause: output.error });
-    return output.data;
-  } catch (cause) {
-    throw cause instanceof AppError ? toTRPCError(cause) : cause;
-  }
-}
-
 export interface RestDispatcher {
   routes: Map<string, RestRoute>;
+  /** The operation served at a route. */
+  operationOf(route: RestRoute): OperationDefinition;
   /** The documented operation at this request's method and path, if any. */
   match(req: { method?: string | undefined; url?: string | undefined }): RestRoute | undefined;
   /** The body of the answer to a call of `route`: the operation's output, or the failure answer (logged). Never rejects. */
@@ -121,14 +88,15 @@ export interface RestDispatcher {
 export function restDispatcher(router: AnyTRPCRouter): RestDispatcher {
   const routes = restRoutes(router);
   const procedures = router._def.procedures as Record<string, object>;
-  const handlers = new Map<RestRoute, OperationHandler>();
+  const definitions = new Map<RestRoute, OperationDefinition>();
   for (const route of routes.values()) {
-    const handler = handlerOf(procedures[route.name] ?? {});
-    if (!handler) throw new Error(`${route.name} is served over REST but was not defined as an operation (trpc.ts)`);
-    handlers.set(route, handler);
+    const operation = definitionOf(procedures[route.name] ?? {});
+    if (!operation) throw new Error(`${route.name} is served over REST but was not defined as an operation (trpc.ts)`);
+    definitions.set(route, operation);
   }
   return {
     routes,
+    operationOf: (route) => definitions.get(route) as OperationDefinition,
     match(req) {
       const path = pathOf(req.url ?? "/");
       return path === undefined ? undefined : routes.get(routeKey(req.method ?? "", path));
@@ -136,7 +104,9 @@ export function restDispatcher(router: AnyTRPCRouter): RestDispatcher {
     async answer(route, call) {
       localsOf(call.res).operation = route.name;
       try {
-        return await callOperation(handlers.get(route) as OperationHandler, call);
+        // The input as trpc-to-openapi reads it, before anything else (an unsupported content type first).
+        const input = call.input();
+        return await runOperation(definitions.get(route) as OperationDefinition, { context: call.context, input: () => input });
       } catch (cause) {
         const error =
           cause instanceof TRPCError ? cause : new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "Internal server error", cause });

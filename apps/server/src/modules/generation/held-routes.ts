@@ -1,44 +1,43 @@
-import { operations } from "@ocean1/contract";
 import { Router, type Request, type Response } from "express";
-import type { z } from "zod";
-import type { AppDeps } from "../../deps.js";
 import type { Task } from "../../db/schema.js";
 import { toFailure } from "../../errors/transport.js";
-import { inputValidationError } from "../../errors/validation-messages.js";
 import { logFailure } from "../../http/failures.js";
-import { readAuthHeaders } from "../../trpc.js";
-import { authenticate } from "../auth/authenticate.js";
-import { createBananaTask, createSoraTask } from "./grsai-tasks.js";
+import { runOperation, type Context, type OperationDefinition } from "../../pipeline/run.js";
+import { definitionOf } from "../../trpc.js";
 import { holdAnswer } from "./held-answer.js";
+import { bananaCreate, soraCreate } from "./procedures.js";
 import { waitMsOf } from "./wait.js";
 
-type Create<I> = (deps: AppDeps, userId: number, input: I) => Promise<Task>;
-
 /**
- * `POST /api/proxy/sora` and `/api/proxy/banana` as held answers, which trpc-to-openapi cannot
- * write. The same session check, contract schema and service as the tRPC procedures.
+ * A held operation's REST path (`POST /api/proxy/sora`, `/api/proxy/banana`), which
+ * trpc-to-openapi cannot write: the operation's pipeline starts the task, then the answer is held
+ * with keep-alives or as an event stream (held-answer.ts).
  */
-function heldCreateRoute<I>(deps: AppDeps, kind: "sora" | "banana", schema: z.ZodType<I>, create: Create<I>) {
+function heldRoute(operation: OperationDefinition, kind: "sora" | "banana", contextOf: (req: Request, res: Response) => Context) {
   return async (req: Request, res: Response) => {
-    let task: Task;
+    const context = contextOf(req, res);
     try {
-      const user = await authenticate(deps, readAuthHeaders(req.headers));
-      const input = schema.safeParse(req.body ?? {});
-      if (!input.success) throw inputValidationError(input.error);
-      task = await create(deps, user.id, input.data);
+      await runOperation(operation, {
+        context,
+        input: () => req.body ?? {},
+        hold: (task) => holdAnswer(context.deps, req, res, task as Task, waitMsOf(context.deps, kind)),
+      });
     } catch (error) {
       const failure = toFailure(error);
-      logFailure(res, error, failure, kind);
+      logFailure(res, error, failure, operation.op.name);
       res.status(200).json(failure);
-      return;
     }
-    holdAnswer(deps, req, res, task, waitMsOf(deps, kind));
   };
 }
 
-export function generationRoutes(deps: AppDeps): Router {
+export function heldRoutes(contextOf: (req: Request, res: Response) => Context): Router {
   const routes = Router();
-  routes.post(operations.soraCreate.path, heldCreateRoute(deps, "sora", operations.soraCreate.input, createSoraTask));
-  routes.post(operations.bananaCreate.path, heldCreateRoute(deps, "banana", operations.bananaCreate.input, createBananaTask));
+  for (const [procedure, kind] of [
+    [soraCreate, "sora"],
+    [bananaCreate, "banana"],
+  ] as const) {
+    const operation = definitionOf(procedure) as OperationDefinition;
+    routes.post(operation.op.path, heldRoute(operation, kind, contextOf));
+  }
   return routes;
 }

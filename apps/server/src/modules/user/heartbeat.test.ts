@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toFailure } from "../../errors/transport.js";
 import { accountTestEnv, heartbeat, logIn, logInOnNewDevice, newDeviceId, signUp, uniqueEmail } from "../../test/accounts.js";
 import { startTestApp, type TestApp } from "../../test/app.js";
-import { createCallerFactory, createContextInner, protectedProcedure, router } from "../../trpc.js";
+import { appRouter } from "../../router.js";
+import { createCallerFactory, createContextInner } from "../../trpc.js";
 
 const idleDays = 3;
 let app: TestApp;
@@ -13,14 +14,14 @@ afterAll(() => app.close());
 
 const dayMs = 86_400_000;
 
-/** Any authenticated call, through tRPC's protectedProcedure with the headers a device would send. */
-const probeRouter = router({ whoAmI: protectedProcedure.query(({ ctx }) => ctx.user.email) });
+/** An authenticated call (the caller's history, over tRPC) with the headers a device would send: the email, or the failure code. */
 async function authenticatedCall(email: string, deviceId: string): Promise<string> {
-  const caller = createCallerFactory(probeRouter)(
+  const caller = createCallerFactory(appRouter)(
     createContextInner(app.deps, { requestId: "test", ip: "127.0.0.1", email, deviceId, log: app.deps.logger }),
   );
   try {
-    return await caller.whoAmI();
+    await caller.getHistory({ limit: 1 });
+    return email;
   } catch (error) {
     return toFailure(error).code;
   }
