@@ -10,6 +10,7 @@ import { createSmtpMailer } from "../mail/mailer.js";
 import { createGeneration } from "../modules/generation/generation.js";
 import type { GenerationTuning } from "../modules/generation/tuning.js";
 import { resolveProviders } from "../providers.js";
+import type { OperationRule } from "../pipeline/run.js";
 import { createTestDatabase, type TestDatabase } from "./database.js";
 import { startTestSmtp, type TestSmtp } from "./smtp.js";
 
@@ -57,6 +58,8 @@ export interface TestAppOptions {
   logger?: Logger;
   /** Shorter timings of the task machinery (keep-alives, polling, grace periods). */
   tuning?: Partial<GenerationTuning>;
+  /** Rules every operation passes (pipeline/run.ts), as a build of the app with a rule of its own would have. */
+  operationRules?: OperationRule[];
 }
 
 export async function startTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
@@ -73,7 +76,11 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
     clock,
     providers: resolveProviders(config),
   };
-  const deps: AppDeps = { ...core, generation: createGeneration(core, options.tuning) };
+  const deps: AppDeps = {
+    ...core,
+    generation: createGeneration(core, options.tuning),
+    ...(options.operationRules ? { operationRules: options.operationRules } : {}),
+  };
   const server: Server = createApp(deps).listen(0, "127.0.0.1");
   applyServerLimits(server);
   await new Promise<void>((resolve) => server.once("listening", resolve));
