@@ -1,7 +1,7 @@
 import type { BackgroundJob } from "./background.js";
 import type { AppDeps } from "./deps.js";
 import { pruneExpiredState } from "./maintenance.js";
-import { reconcileDue } from "./modules/generation/reconciler.js";
+import { reconcileDue } from "./tasks/reconciler.js";
 import { sweepChatCalls } from "./modules/chat/charges.js";
 
 /** Every periodic job of a server instance. */

@@ -3,9 +3,9 @@ import type { Db } from "./db/database.js";
 import type { Clock } from "./lib/clock.js";
 import type { Logger } from "./logger.js";
 import type { Mailer } from "./mail/mailer.js";
-import type { Generation } from "./modules/generation/generation.js";
-import type { OperationRule } from "./pipeline/run.js";
-import type { Providers } from "./providers.js";
+import type { Generation } from "./tasks/generation.js";
+import type { OperationRule } from "./pipeline/rule.js";
+import type { Providers } from "./providers/endpoints.js";
 
 /** Everything the app needs from outside, passed in so that tests build the real app in a few lines. */
 export interface AppDeps {

@@ -10,8 +10,8 @@ import { createLogger } from "./logger.js";
 import { isStartupFailure, StartupError } from "./startup-errors.js";
 import { createBackgroundWork } from "./background.js";
 import { backgroundJobs } from "./background-jobs.js";
-import { createGeneration } from "./modules/generation/generation.js";
-import { resolveProviders } from "./providers.js";
+import { createGeneration } from "./tasks/generation.js";
+import { resolveProviders } from "./providers/endpoints.js";
 import { openRuntime } from "./runtime.js";
 import { serverVersion } from "./version.js";
 

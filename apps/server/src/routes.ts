@@ -1,6 +1,6 @@
 import type { Request, Response, Router } from "express";
 import { heldRoutes } from "./modules/generation/held-routes.js";
-import { multipartRoutes } from "./modules/generation/jimeng-routes.js";
+import { multipartRoutes } from "./modules/generation/multipart-routes.js";
 import type { Context } from "./pipeline/run.js";
 
 /**

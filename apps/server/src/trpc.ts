@@ -12,11 +12,12 @@ import {
   type Carriage,
   type Context,
   type OperationDefinition,
-  type RequestInfo,
   type ResolverArgs,
 } from "./pipeline/run.js";
+import type { RequestInfo } from "./pipeline/rule.js";
 
-export type { AuthenticatedContext, Context, RequestInfo } from "./pipeline/run.js";
+export type { AuthenticatedContext, Context } from "./pipeline/run.js";
+export type { RequestInfo } from "./pipeline/rule.js";
 
 /** Separate from the HTTP adapter so that tests can `createCaller` without HTTP. */
 export function createContextInner(deps: AppDeps, request: RequestInfo): Context {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { firstIssue } from "../lib/validate.js";
-import type { CommandContext } from "./commands.js";
+import type { CommandContext } from "./command.js";
 import { UsageError } from "./output.js";
 
 /** Shared parsing of operator arguments: every bad value is a UsageError naming the option. */

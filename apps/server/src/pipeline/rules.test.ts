@@ -7,13 +7,13 @@ import { startFakeUpstream, type FakeUpstream } from "../test/fake-upstream.js";
 import { allProvidersAt, fastTuning, soraRequest } from "../test/generation.js";
 import { createTestUser, pointsOf, type TestUser } from "../test/fixtures.js";
 import { createCallerFactory, createContextInner } from "../trpc.js";
-import type { OperationRule } from "./run.js";
+import type { OperationRule } from "./rule.js";
 
 /** What the rule saw: each call's operation and, for an operation that needs the session, its user. */
 const seen: Array<{ operation: string; userId: number | undefined }> = [];
 let refusing = false;
-const auditAndRefuse: OperationRule = ({ operation, ctx }) => {
-  seen.push({ operation: operation.op.name, userId: "user" in ctx ? ctx.user.id : undefined });
+const auditAndRefuse: OperationRule = ({ op, user }) => {
+  seen.push({ operation: op.name, userId: user?.id });
   if (refusing) throw new AppError("FORBIDDEN", "测试规则：拒绝");
 };
 

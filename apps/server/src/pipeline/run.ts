@@ -4,19 +4,9 @@ import type { z } from "zod";
 import type { AppDeps } from "../deps.js";
 import { AppError } from "../errors/app-error.js";
 import { toTRPCError } from "../errors/transport.js";
-import type { Logger } from "../logger.js";
 import { authenticate } from "../modules/auth/authenticate.js";
 import type { AuthenticatedUser } from "../modules/auth/sessions.js";
-
-export interface RequestInfo {
-  requestId: string;
-  ip: string;
-  /** Header `x-user-email`, trimmed and lower-cased. */
-  email: string | undefined;
-  /** Header `x-device-id`. */
-  deviceId: string | undefined;
-  log: Logger;
-}
+import type { RequestInfo } from "./rule.js";
 
 /** What every operation runs with, whichever way it came in. */
 export interface Context {
@@ -62,13 +52,6 @@ export interface OperationDefinition {
   finish?(ctx: AuthenticatedContext, started: unknown): Promise<unknown>;
 }
 
-/**
- * A rule every call of every operation passes, after the session check and before its input is
- * read: it sees the operation and the caller, and refuses by throwing an AppError (an audit line,
- * a feature switch). The app's rules are `deps.operationRules`.
- */
-export type OperationRule = (call: { operation: OperationDefinition; ctx: Context | AuthenticatedContext }) => void | Promise<void>;
-
 /** One call, as a transport hands it to `runOperation`. */
 export interface OperationCall {
   context: Context;
@@ -107,7 +90,10 @@ export async function runOperation(operation: OperationDefinition, call: Operati
     const { context } = call;
     const ctx = operation.session ? { ...context, user: await authenticate(context.deps, context.request) } : context;
     const rules = context.deps.operationRules;
-    if (rules !== undefined) for (const rule of rules) await rule({ operation, ctx });
+    if (rules !== undefined) {
+      const seen = { op: operation.op, type: operation.type, request: context.request, user: "user" in ctx ? ctx.user : undefined };
+      for (const rule of rules) await rule(seen);
+    }
     const input = await parse(operation.op.input, await call.input());
     if (!input.success) throw new TRPCError({ code: "BAD_REQUEST", cause: input.error });
     const args = { ctx: ctx as AuthenticatedContext, input: input.data, upload: call.upload?.() };

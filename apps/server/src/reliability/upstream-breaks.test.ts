@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkLedger } from "../modules/points/ledger-check.js";
-import { upstreamMessages } from "../modules/generation/upstream.js";
+import { upstreamMessages } from "../providers/outcome.js";
 import { startBrokenUpstream, type BrokenAnswer, type BrokenUpstream } from "../test/broken-upstream.js";
 import { startTestApp, type TestApp } from "../test/app.js";
 import { createTestUser, pointsOf } from "../test/fixtures.js";

@@ -2,9 +2,9 @@ import { readFileSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express, { Router } from "express";
-import { chatSimulatorRoutes } from "./chat.js";
-import { grsaiSimulatorRoutes } from "./grsai.js";
-import { jimengSimulatorRoutes } from "./jimeng.js";
+import { chatSimulatorRoutes } from "../providers/openai-chat/simulator.js";
+import { grsaiSimulatorRoutes } from "../providers/grsai/simulator.js";
+import { jimengSimulatorRoutes } from "../providers/jimeng/simulator.js";
 import { gradientPng } from "./png.js";
 import { SimulatorState, type SimulatorOptions } from "./state.js";
 

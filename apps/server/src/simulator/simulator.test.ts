@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readGrsaiStream } from "../modules/generation/grsai-parse.js";
-import { upstreamMessages } from "../modules/generation/upstream.js";
+import { readGrsaiStream } from "../providers/grsai/parse.js";
+import { upstreamMessages } from "../providers/outcome.js";
 import { withDeadline } from "../lib/http-post.js";
-import { postUpstream } from "../modules/generation/upstream.js";
+import { postUpstream } from "../providers/outcome.js";
 import { checkLedger } from "../modules/points/ledger-check.js";
 import { startTestApp, type TestApp } from "../test/app.js";
 import { captureLog } from "../test/log-capture.js";

@@ -7,10 +7,10 @@ import type { AppDeps, CoreDeps } from "../deps.js";
 import type { Clock } from "../lib/clock.js";
 import { createLogger, type Logger } from "../logger.js";
 import { createSmtpMailer } from "../mail/mailer.js";
-import { createGeneration } from "../modules/generation/generation.js";
-import type { GenerationTuning } from "../modules/generation/tuning.js";
-import { resolveProviders } from "../providers.js";
-import type { OperationRule } from "../pipeline/run.js";
+import { createGeneration } from "../tasks/generation.js";
+import type { GenerationTuning } from "../tasks/tuning.js";
+import { resolveProviders } from "../providers/endpoints.js";
+import type { OperationRule } from "../pipeline/rule.js";
 import { createTestDatabase, type TestDatabase } from "./database.js";
 import { startTestSmtp, type TestSmtp } from "./smtp.js";
 

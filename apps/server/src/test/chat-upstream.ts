@@ -1,7 +1,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
-import { chatSimulatorRoutes, type ChatSimulatorOptions } from "../simulator/chat.js";
+import { chatSimulatorRoutes, type ChatSimulatorOptions } from "../providers/openai-chat/simulator.js";
 
 export interface RecordedChatRequest {
   path: string;

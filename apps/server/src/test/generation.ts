@@ -1,4 +1,4 @@
-import type { GenerationTuning } from "../modules/generation/tuning.js";
+import type { GenerationTuning } from "../tasks/tuning.js";
 import type { FakeUpstream } from "./fake-upstream.js";
 
 /** Timings short enough for tests: keep-alives, polls and backoffs in tens of milliseconds. */

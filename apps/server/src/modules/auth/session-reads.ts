@@ -1,6 +1,9 @@
 import { prepared } from "../../db/database.js";
 import { batchedRead } from "../../db/read-batches.js";
-import type { AuthenticatedUser } from "./sessions.js";
+import type { User } from "../../db/schema.js";
+
+/** The user of an active session, as every protected operation sees it. */
+export type AuthenticatedUser = Pick<User, "id" | "email" | "nickname" | "points" | "last_reward_day">;
 
 export type SessionRow = AuthenticatedUser & { last_seen_at: Date };
 

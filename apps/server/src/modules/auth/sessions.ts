@@ -2,7 +2,9 @@ import type { Kysely, Transaction } from "kysely";
 import type { Database, User } from "../../db/schema.js";
 import { AppError } from "../../errors/app-error.js";
 import { keyedHash } from "../../lib/secrets.js";
-import { readSession } from "./session-reads.js";
+import { readSession, type AuthenticatedUser } from "./session-reads.js";
+
+export type { AuthenticatedUser } from "./session-reads.js";
 
 /** A session's `last_seen_at` is written at most this often, so most heartbeats only read. */
 export const lastSeenWriteIntervalMs = 5 * 60 * 1000;
@@ -36,7 +38,6 @@ export function sessionIdleSince(now: Date, idleDays: number): Date {
   return new Date(now.getTime() - idleDays * 86_400_000);
 }
 
-export type AuthenticatedUser = Pick<User, "id" | "email" | "nickname" | "points" | "last_reward_day">;
 
 /**
  * The user whose active session is this (email, device) pair, or null. One indexed read (shared with

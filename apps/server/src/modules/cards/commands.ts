@@ -7,7 +7,7 @@ import {
   optionalString,
   requiredInteger,
 } from "../../cli/arguments.js";
-import type { Command, CommandContext } from "../../cli/commands.js";
+import type { Command, CommandContext } from "../../cli/command.js";
 import { formatTable } from "../../cli/output.js";
 import { createCardKeys, disableCardKey, listCards, ZCardBatch, ZCardCount, ZCardPoints, type CardKeyReference } from "./manage.js";
 

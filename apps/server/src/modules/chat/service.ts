@@ -3,7 +3,7 @@ import type { AppDeps } from "../../deps.js";
 import { AppError } from "../../errors/app-error.js";
 import type { Logger } from "../../logger.js";
 import { chargeChat, finishChat, refundChat } from "./charges.js";
-import { ChatUpstreamError, completeChat } from "./upstream.js";
+import { ChatUpstreamError, completeChat } from "../../providers/openai-chat/client.js";
 
 export interface ChatCaller {
   userId: number;

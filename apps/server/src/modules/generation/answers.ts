@@ -1,6 +1,6 @@
 import type { CreateTaskResponse, GenerationResult, TaskSnapshot, TaskSummary } from "@ocean1/contract";
 import type { Task } from "../../db/schema.js";
-import { failureCodeOf } from "./upstream.js";
+import { failureCodeOf } from "../../providers/outcome.js";
 
 export function toSnapshot(task: Task): TaskSnapshot {
   return { id: task.public_id, status: task.status, progress: task.progress, ...(task.result_url ? { result_url: task.result_url } : {}) };

@@ -1,4 +1,4 @@
-import type { CatalogInput } from "./catalog.js";
+import type { CatalogInput } from "./catalog-schema.js";
 
 const same = (...values: string[]) => Object.fromEntries(values.map((value) => [value, { upstream: value }]));
 

@@ -1,5 +1,5 @@
 import { onePositional, noPositionals, optionalInteger, optionalString } from "../../cli/arguments.js";
-import type { Command } from "../../cli/commands.js";
+import type { Command } from "../../cli/command.js";
 import { taskStatuses, type TaskStatus } from "@ocean1/contract";
 import { formatTable, UsageError } from "../../cli/output.js";
 import { listTasksForOperator, showTask, type TaskDetails } from "./operator.js";

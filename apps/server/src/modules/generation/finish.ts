@@ -2,7 +2,7 @@ import { sql, type Kysely } from "kysely";
 import type { Database, Task } from "../../db/schema.js";
 import { tasks } from "../../metrics/metrics.js";
 import { changePoints } from "../points/ledger.js";
-import { unfinished } from "./queries.js";
+import { unfinished } from "../../tasks/queries.js";
 
 export const refundDescription = "生成失败退款";
 

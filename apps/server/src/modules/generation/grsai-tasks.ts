@@ -3,14 +3,14 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { AppDeps } from "../../deps.js";
 import type { Task } from "../../db/schema.js";
 import { AppError } from "../../errors/app-error.js";
-import type { ProviderEndpoint } from "../../providers.js";
-import { chargeAndCreateTask } from "./create-task.js";
+import type { ProviderEndpoint } from "../../providers/endpoints.js";
+import { chargeAndCreateTask } from "../../tasks/create-task.js";
 import { completeTask, failTask } from "./finish.js";
-import { grsaiPaths, submitGrsai } from "./grsai.js";
-import { findTask, recordAccepted } from "./queries.js";
+import { grsaiPaths, submitGrsai } from "../../providers/grsai/client.js";
+import { findTask, recordAccepted } from "../../tasks/queries.js";
 import { priceRequest } from "./pricing.js";
-import { firstPollInterval } from "./tuning.js";
-import { upstreamMessages, type UpstreamOutcome } from "./upstream.js";
+import { firstPollInterval } from "../../tasks/tuning.js";
+import { upstreamMessages, type UpstreamOutcome } from "../../providers/outcome.js";
 
 function grsaiEndpoint(deps: AppDeps): ProviderEndpoint {
   const endpoint = deps.providers.grsai;

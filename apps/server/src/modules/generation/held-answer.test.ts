@@ -4,7 +4,7 @@ import { startFakeUpstream, type FakeUpstream } from "../../test/fake-upstream.j
 import { createTestUser, pointsOf, type TestUser } from "../../test/fixtures.js";
 import { accepted, failedWith, fastTuning, grsaiEnv, running, soraRequest, succeeded } from "../../test/generation.js";
 import { ledgerOfTask, pollUntilFinal, taskByPublicId } from "../../test/tasks.js";
-import { upstreamMessages } from "./upstream.js";
+import { upstreamMessages } from "../../providers/outcome.js";
 
 let fake: FakeUpstream;
 let app: TestApp;

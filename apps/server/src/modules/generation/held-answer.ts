@@ -2,7 +2,7 @@ import type { Request, Response } from "express";
 import type { AppDeps } from "../../deps.js";
 import type { Task } from "../../db/schema.js";
 import { toCreateAnswer, toSnapshot } from "./answers.js";
-import { isFinal, type Waiter } from "./watcher.js";
+import { isFinal, type Waiter } from "../../tasks/watcher.js";
 
 export function wantsEventStream(req: Request): boolean {
   return (req.get("accept") ?? "").includes("text/event-stream");

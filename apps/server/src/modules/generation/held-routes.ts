@@ -6,7 +6,7 @@ import { runOperation, type Context, type OperationDefinition } from "../../pipe
 import { definitionOf } from "../../trpc.js";
 import { holdAnswer } from "./held-answer.js";
 import { bananaCreate, soraCreate } from "./procedures.js";
-import { waitMsOf } from "./wait.js";
+import { waitMsOf } from "../../tasks/wait.js";
 
 /**
  * A held operation's REST path (`POST /api/proxy/sora`, `/api/proxy/banana`), which

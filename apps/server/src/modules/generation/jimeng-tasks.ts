@@ -4,12 +4,12 @@ import type { AppDeps } from "../../deps.js";
 import type { Task } from "../../db/schema.js";
 import { AppError } from "../../errors/app-error.js";
 import { inputValidationError } from "../../errors/validation-messages.js";
-import type { ProviderEndpoint } from "../../providers.js";
-import { chargeAndCreateTask } from "./create-task.js";
+import type { ProviderEndpoint } from "../../providers/endpoints.js";
+import { chargeAndCreateTask } from "../../tasks/create-task.js";
 import { completeTask, failTask } from "./finish.js";
-import { callJimeng, type JimengCall, type UploadedImage } from "./jimeng.js";
+import { callJimeng, type JimengCall, type UploadedImage } from "../../providers/jimeng/client.js";
 import { priceRequest } from "./pricing.js";
-import { upstreamMessages } from "./upstream.js";
+import { upstreamMessages } from "../../providers/outcome.js";
 
 type JimengKind = Extract<TaskKind, "jimeng_image" | "jimeng_video">;
 

@@ -6,7 +6,7 @@ import { createBananaTask, createSoraTask } from "./grsai-tasks.js";
 import { createJimengTask } from "./jimeng-tasks.js";
 import { checkedImage } from "./multipart.js";
 import { listTasks, queryResult } from "./result.js";
-import { waitForTask, waitMsOf } from "./wait.js";
+import { waitForTask, waitMsOf } from "../../tasks/wait.js";
 
 function jimengAnswer(task: Pick<Task, "public_id">): JimengCreateResponse {
   return { status: "success", data: { id: task.public_id, status: "pending" } };

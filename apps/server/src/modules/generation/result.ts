@@ -8,9 +8,9 @@ import {
 import type { AppDeps } from "../../deps.js";
 import { AppError } from "../../errors/app-error.js";
 import { toGenerationResult, toSummary } from "./answers.js";
-import { findTask, findTaskOfUser, listTasksOfUser } from "./queries.js";
-import { refreshTasks } from "./reconciler.js";
-import { isFinal } from "./watcher.js";
+import { findTask, findTaskOfUser, listTasksOfUser } from "../../tasks/queries.js";
+import { refreshTasks } from "../../tasks/reconciler.js";
+import { isFinal } from "../../tasks/watcher.js";
 
 /**
  * The caller's own task (anyone else's id is "not found", like an id that does not exist). While it

@@ -1,5 +1,5 @@
 import { noPositionals, optionalFutureInstant, optionalInteger, optionalString } from "../../cli/arguments.js";
-import type { Command } from "../../cli/commands.js";
+import type { Command } from "../../cli/command.js";
 import { formatTable, UsageError, type Row } from "../../cli/output.js";
 import type { InviteCode } from "../../db/schema.js";
 import { inviteStatus, isAcceptableOperatorCode, normaliseInviteCode } from "./codes.js";

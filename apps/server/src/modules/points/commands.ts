@@ -1,5 +1,5 @@
 import { noPositionals } from "../../cli/arguments.js";
-import type { Command } from "../../cli/commands.js";
+import type { Command } from "../../cli/command.js";
 import { formatTable } from "../../cli/output.js";
 import { checkLedger } from "./ledger-check.js";
 

@@ -7,7 +7,7 @@ import {
   requiredInteger,
   requiredString,
 } from "../../cli/arguments.js";
-import type { Command } from "../../cli/commands.js";
+import type { Command } from "../../cli/command.js";
 import { formatTable } from "../../cli/output.js";
 import { adjustPoints, ZAdjustAmount, ZAdjustReason } from "./adjust-points.js";
 import { disableUser } from "./disable-user.js";

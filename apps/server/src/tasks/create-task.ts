@@ -1,13 +1,13 @@
 import { randomBytes } from "node:crypto";
 import type { TaskKind } from "@ocean1/contract";
 import { sql } from "kysely";
-import type { AppDeps } from "../../deps.js";
-import type { Task } from "../../db/schema.js";
-import { tasks } from "../../metrics/metrics.js";
-import { changePoints } from "../points/ledger.js";
-import { taskRef } from "./finish.js";
-import type { UploadedImage } from "./jimeng.js";
-import type { PricedRequest } from "./pricing.js";
+import type { AppDeps } from "../deps.js";
+import type { Task } from "../db/schema.js";
+import { tasks } from "../metrics/metrics.js";
+import { changePoints } from "../modules/points/ledger.js";
+import { taskRef } from "../modules/generation/finish.js";
+import type { UploadedImage } from "../providers/jimeng/client.js";
+import type { PricedRequest } from "../modules/generation/pricing.js";
 
 /** Shown in the user's history for each charge. */
 export const chargeDescriptions: Record<TaskKind, string> = {

@@ -1,8 +1,8 @@
 import { countUpstream } from "../../metrics/metrics.js";
-import type { ProviderEndpoint } from "../../providers.js";
+import type { ProviderEndpoint } from "../endpoints.js";
 import { isTimeout, withDeadline } from "../../lib/http-post.js";
-import { outcomeOfStatus, postUpstream, upstreamAnswerBytes, upstreamMessages, type UpstreamOutcome } from "./upstream.js";
-import { parseGrsaiAnswer, readGrsaiStream } from "./grsai-parse.js";
+import { outcomeOfStatus, postUpstream, upstreamAnswerBytes, upstreamMessages, type UpstreamOutcome } from "../outcome.js";
+import { parseGrsaiAnswer, readGrsaiStream } from "./parse.js";
 
 export const grsaiPaths = { sora: "/v1/video/sora-video", banana: "/v1/draw/nano-banana", result: "/v1/draw/result" } as const;
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { upstreamAnswerBytes, upstreamMessages, type UpstreamOutcome } from "./upstream.js";
+import { upstreamAnswerBytes, upstreamMessages, type UpstreamOutcome } from "../outcome.js";
 
 /** A GrsAI progress object (`data` of /v1/draw/result, or one `data:` line of a stream). */
 const ZProgress = z.looseObject({

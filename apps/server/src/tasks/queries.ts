@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from "kysely";
-import { prepared } from "../../db/database.js";
-import type { Database, Task } from "../../db/schema.js";
+import { prepared } from "../db/database.js";
+import type { Database, Task } from "../db/schema.js";
 
 type Db = Kysely<Database> | Transaction<Database>;
 

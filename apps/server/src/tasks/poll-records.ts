@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import type { Db } from "../../db/database.js";
+import type { Db } from "../db/database.js";
 
 /** A poll that answered "still running" (or failed transiently): what to record on its task. */
 export interface PollRecord {

@@ -1,9 +1,9 @@
 import { countUpstream } from "../../metrics/metrics.js";
 import type { TaskKind } from "@ocean1/contract";
 import { z } from "zod";
-import type { ProviderEndpoint } from "../../providers.js";
+import type { ProviderEndpoint } from "../endpoints.js";
 import { isTimeout, withDeadline } from "../../lib/http-post.js";
-import { outcomeOfStatus, postUpstream, upstreamAnswerBytes, upstreamMessages, type UpstreamOutcome } from "./upstream.js";
+import { outcomeOfStatus, postUpstream, upstreamAnswerBytes, upstreamMessages, type UpstreamOutcome } from "../outcome.js";
 
 export const jimengPaths = {
   images: "/v1/images/generations",

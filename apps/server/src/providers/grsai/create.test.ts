@@ -4,7 +4,7 @@ import { startFakeUpstream, type FakeUpstream } from "../../test/fake-upstream.j
 import { createTestUser, pointsOf } from "../../test/fixtures.js";
 import { accepted, bananaRequest, fastTuning, grsaiEnv, grsaiKey, running, soraRequest, succeeded } from "../../test/generation.js";
 import { ledgerOfTask, taskByPublicId, taskCount } from "../../test/tasks.js";
-import { checkLedger } from "../points/ledger-check.js";
+import { checkLedger } from "../../modules/points/ledger-check.js";
 
 let fake: FakeUpstream;
 let app: TestApp;

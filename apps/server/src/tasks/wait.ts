@@ -1,5 +1,5 @@
-import type { AppDeps } from "../../deps.js";
-import type { Task } from "../../db/schema.js";
+import type { AppDeps } from "../deps.js";
+import type { Task } from "../db/schema.js";
 
 /** Resolves with the task once it ends, the wait passes, or the server stops (tRPC's held call). */
 export function waitForTask(deps: AppDeps, task: Task, waitMs: number): Promise<Task> {

@@ -1,7 +1,7 @@
 import type { ChatMessage } from "@ocean1/contract";
 import { isTimeout, post, withDeadline } from "../../lib/http-post.js";
 import { countUpstream } from "../../metrics/metrics.js";
-import type { Providers } from "../../providers.js";
+import type { Providers } from "../endpoints.js";
 
 export type ChatEndpoint = NonNullable<Providers["chat"]>;
 

@@ -1,6 +1,6 @@
 import { renewLeases } from "./queries.js";
-import type { Db } from "../../db/database.js";
-import type { Logger } from "../../logger.js";
+import type { Db } from "../db/database.js";
+import type { Logger } from "../logger.js";
 
 /**
  * Keeps this instance's leases on the tasks it is working synchronously (Jimeng calls of minutes):

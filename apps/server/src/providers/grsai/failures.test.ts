@@ -5,8 +5,8 @@ import { createTestUser, pointsOf } from "../../test/fixtures.js";
 import { accepted, bananaRequest, failedWith, fastTuning, grsaiEnv, grsaiKey, running, succeeded } from "../../test/generation.js";
 import { captureLog, type CapturedLog } from "../../test/log-capture.js";
 import { ledgerOfTask, taskByPublicId } from "../../test/tasks.js";
-import { checkLedger } from "../points/ledger-check.js";
-import { upstreamMessages } from "./upstream.js";
+import { checkLedger } from "../../modules/points/ledger-check.js";
+import { upstreamMessages } from "../outcome.js";
 
 let fake: FakeUpstream;
 let app: TestApp;

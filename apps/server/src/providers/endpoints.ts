@@ -1,4 +1,4 @@
-import type { Config } from "./config.js";
+import type { Config } from "../config.js";
 
 /** Where an upstream AI provider is reached. */
 export interface ProviderEndpoint {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { readGrsaiStream } from "./grsai-parse.js";
-import { upstreamAnswerBytes } from "./upstream.js";
+import { readGrsaiStream } from "./parse.js";
+import { upstreamAnswerBytes } from "../outcome.js";
 
 /** A stream of these chunks; `read` counts how many of them were taken. */
 function streamOf(chunks: string[]) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { normaliseBaseUrl, resolveProviders } from "./providers.js";
-import { testConfig } from "./test/app.js";
+import { normaliseBaseUrl, resolveProviders } from "./endpoints.js";
+import { testConfig } from "../test/app.js";
 
 describe("upstream providers", () => {
   it("tolerates a trailing slash or /v1 on a base URL", () => {

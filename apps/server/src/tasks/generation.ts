@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { AppDeps, CoreDeps } from "../../deps.js";
+import type { AppDeps, CoreDeps } from "../deps.js";
 import { LeaseKeeper } from "./lease-keeper.js";
 import { ProviderLimiter } from "./limiter.js";
 import { PollBudget } from "./poll-budget.js";

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
-import type { Task } from "../../db/schema.js";
-import { createLogger } from "../../logger.js";
+import type { Task } from "../db/schema.js";
+import { createLogger } from "../logger.js";
 import { TaskWatcher, type Waiter } from "./watcher.js";
 
 /** The task rows the watcher reads, kept in memory: what the test changes, the next pass sees. */

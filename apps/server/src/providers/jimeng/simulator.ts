@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import busboy from "busboy";
 import { Router, type Request, type Response } from "express";
-import type { SimulatorState } from "./state.js";
-import { steeringOf } from "./steering.js";
+import type { SimulatorState } from "../../simulator/state.js";
+import { steeringOf } from "../../simulator/steering.js";
 
 const baseUrlOf = (req: Request) => `${req.protocol}://${req.get("host") ?? "127.0.0.1"}`;
 

@@ -1,5 +1,5 @@
-import type { Task } from "../../db/schema.js";
-import type { Logger } from "../../logger.js";
+import type { Task } from "../db/schema.js";
+import type { Logger } from "../logger.js";
 
 /** Whether a waiter's deadline has passed (a loop: this runs for every held task every second). */
 function anyDue(waiters: Set<Waiter>, now: number): boolean {

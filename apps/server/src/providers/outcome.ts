@@ -1,6 +1,6 @@
 import type { ErrorCode } from "@ocean1/contract";
-import { post, type PostAnswer } from "../../lib/http-post.js";
-import type { ProviderEndpoint } from "../../providers.js";
+import { post, type PostAnswer } from "../lib/http-post.js";
+import type { ProviderEndpoint } from "./endpoints.js";
 
 /** What an upstream call came to, in the terms the task machinery acts on. */
 export type UpstreamOutcome =

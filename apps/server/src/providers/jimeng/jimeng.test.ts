@@ -6,11 +6,11 @@ import { createTestUser, pointsOf, type TestUser } from "../../test/fixtures.js"
 import { fastTuning } from "../../test/generation.js";
 import { ledgerOfTask, pollUntilFinal, taskByPublicId, taskCount } from "../../test/tasks.js";
 import { runCommand } from "../../test/cli.js";
-import { checkLedger } from "../points/ledger-check.js";
-import { tasksListCommand, tasksShowCommand } from "./commands.js";
-import { createGeneration } from "./generation.js";
-import { reconcileDue } from "./reconciler.js";
-import { upstreamMessages } from "./upstream.js";
+import { checkLedger } from "../../modules/points/ledger-check.js";
+import { tasksListCommand, tasksShowCommand } from "../../modules/generation/commands.js";
+import { createGeneration } from "../../tasks/generation.js";
+import { reconcileDue } from "../../tasks/reconciler.js";
+import { upstreamMessages } from "../outcome.js";
 
 const jimengKey = "jimeng-session-key-0123456789";
 let fake: FakeUpstream;

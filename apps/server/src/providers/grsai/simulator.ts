@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from "express";
-import { progressOf, type SimulatedTask, type SimulatorState } from "./state.js";
-import { steeringOf } from "./steering.js";
+import { progressOf, type SimulatedTask, type SimulatorState } from "../../simulator/state.js";
+import { steeringOf } from "../../simulator/steering.js";
 
 const baseUrlOf = (req: Request) => `${req.protocol}://${req.get("host") ?? "127.0.0.1"}`;
 

@@ -1,10 +1,10 @@
-import type { AppDeps } from "../../deps.js";
-import { completeTask, failTask } from "./finish.js";
-import { pollGrsai } from "./grsai.js";
+import type { AppDeps } from "../deps.js";
+import { completeTask, failTask } from "../modules/generation/finish.js";
+import { pollGrsai } from "../providers/grsai/client.js";
 import { recordPolls, type PollRecord } from "./poll-records.js";
 import { claimDueTasks, type ClaimedTask } from "./queries.js";
 import { backoff, pollInterval } from "./tuning.js";
-import { upstreamMessages, type UpstreamOutcome } from "./upstream.js";
+import { upstreamMessages, type UpstreamOutcome } from "../providers/outcome.js";
 
 export interface ReconcileReport {
   claimed: number;
