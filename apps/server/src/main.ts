@@ -10,7 +10,7 @@ import { createLogger } from "./logger.js";
 import { isStartupFailure, StartupError } from "./startup-errors.js";
 import { createBackgroundWork } from "./background.js";
 import { backgroundJobs } from "./background-jobs.js";
-import { createGeneration } from "./tasks/generation.js";
+import { createGeneration } from "./tasks/create-generation.js";
 import { resolveProviders } from "./providers/endpoints.js";
 import { openRuntime } from "./runtime.js";
 import { serverVersion } from "./version.js";

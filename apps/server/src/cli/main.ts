@@ -3,7 +3,7 @@ import { loadConfig } from "../config.js";
 import { AppError } from "../errors/app-error.js";
 import { systemClock } from "../lib/clock.js";
 import { createLogger } from "../logger.js";
-import { createGeneration } from "../tasks/generation.js";
+import { createGeneration } from "../tasks/create-generation.js";
 import { resolveProviders } from "../providers/endpoints.js";
 import { openRuntime } from "../runtime.js";
 import { isStartupFailure } from "../startup-errors.js";

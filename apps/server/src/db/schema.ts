@@ -98,6 +98,9 @@ export interface TasksTable {
   public_id: string;
   user_id: number;
   kind: TaskKind;
+  /** The task provider working it (`providers/registry.ts`), and the endpoint (by name) that accepted it. */
+  provider: string;
+  endpoint: string;
   /** The public model name the user asked for, and what the upstream was sent. */
   model: string;
   upstream_model: string;

@@ -7,11 +7,18 @@ export interface ProviderEndpoint {
   apiKey: string;
 }
 
-/** The upstream providers this instance may call; an absent one is "not configured" (nothing charged, nothing sent). */
+/** The chat provider's endpoint, with the model every call names. */
+export type ChatEndpoint = ProviderEndpoint & { model: string };
+
+/**
+ * The upstream endpoints this instance may call, by name (a task provider's endpoint is named as
+ * the provider: `grsai`, `jimeng`); an absent one is "not configured" (nothing charged, nothing sent).
+ */
 export interface Providers {
+  readonly [name: string]: ProviderEndpoint | undefined;
   grsai?: ProviderEndpoint;
   jimeng?: ProviderEndpoint;
-  chat?: ProviderEndpoint & { model: string };
+  chat?: ChatEndpoint;
 }
 
 /** `https://api.example.com/v1/` → `https://api.example.com` (DESIGN §6: a trailing `/v1` is tolerated). */
@@ -31,10 +38,11 @@ function endpoint(baseUrl: string | undefined, apiKey: string | undefined, simul
  */
 export function resolveProviders(config: Config, simulatorUrl?: string): Providers {
   const { grsai, jimeng, chat } = config.providers;
-  const chatEndpoint = endpoint(chat.baseUrl, chat.apiKey, simulatorUrl);
+  const chatAt = endpoint(chat.baseUrl, chat.apiKey, simulatorUrl);
+  const chatEndpoint: ChatEndpoint | undefined = chatAt && { ...chatAt, model: chat.model };
   return {
     grsai: endpoint(grsai.baseUrl, grsai.apiKey, simulatorUrl),
     jimeng: endpoint(jimeng.baseUrl, jimeng.apiKey, simulatorUrl),
-    chat: chatEndpoint && { ...chatEndpoint, model: chat.model },
+    chat: chatEndpoint,
   };
 }

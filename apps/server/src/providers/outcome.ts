@@ -1,6 +1,7 @@
 import type { ErrorCode } from "@ocean1/contract";
 import { post, type PostAnswer } from "../lib/http-post.js";
 import type { ProviderEndpoint } from "./endpoints.js";
+import { classifyStatus } from "./http-status.js";
 
 /** What an upstream call came to, in the terms the task machinery acts on. */
 export type UpstreamOutcome =
@@ -55,17 +56,22 @@ export function postUpstream(endpoint: ProviderEndpoint, path: string, body: str
   return post(`${endpoint.baseUrl}${path}`, headers, body, signal);
 }
 
-/** The outcome of an HTTP status that is not 200, or undefined for 200. */
+/** The outcome of an HTTP status that is not 2xx (`classifyStatus`), or undefined for a 2xx whose body is the answer. */
 export function outcomeOfStatus(status: number): UpstreamOutcome | undefined {
-  if (status === 200) return undefined;
-  if (status === 401 || status === 403) {
-    return {
-      kind: "failed",
-      message: upstreamMessages.serviceProblem,
-      detail: `upstream refused our key (HTTP ${status})`,
-      operatorProblem: true,
-    };
+  switch (classifyStatus(status)) {
+    case "ok":
+      return undefined;
+    case "account":
+      return {
+        kind: "failed",
+        message: upstreamMessages.serviceProblem,
+        detail: `upstream refused our key or account (HTTP ${status})`,
+        operatorProblem: true,
+      };
+    case "rate_limited":
+    case "unavailable":
+      return { kind: "transient", detail: `HTTP ${status}` };
+    case "refused":
+      return { kind: "failed", message: upstreamMessages.serviceProblem, detail: `HTTP ${status}`, operatorProblem: true };
   }
-  if (status === 429 || status >= 500) return { kind: "transient", detail: `HTTP ${status}` };
-  return { kind: "failed", message: upstreamMessages.serviceProblem, detail: `HTTP ${status}`, operatorProblem: true };
 }

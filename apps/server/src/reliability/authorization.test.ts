@@ -33,8 +33,8 @@ beforeAll(async () => {
   kicked = me.headers;
   me = { ...me, deviceId: elsewhere, headers: { "x-user-email": me.email, "x-device-id": elsewhere } };
   othersTask = "task-of-the-other-user";
-  await sql`insert into tasks (public_id, user_id, kind, model, upstream_model, request, status, cost)
-    values (${othersTask}, ${other.id}, 'banana', 'banana-v1', 'nano-banana', '{}', 'completed', 4)`.execute(app.deps.db);
+  await sql`insert into tasks (public_id, user_id, kind, provider, endpoint, model, upstream_model, request, status, cost)
+    values (${othersTask}, ${other.id}, 'banana', 'grsai', 'grsai', 'banana-v1', 'nano-banana', '{}', 'completed', 4)`.execute(app.deps.db);
   doc = (await app.get("/openapi.json")).body as OpenApiDocument;
 });
 afterAll(async () => {

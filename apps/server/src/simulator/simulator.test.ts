@@ -118,7 +118,7 @@ describe("the simulator's Jimeng protocol, through the app", () => {
   beforeAll(async () => {
     jimengApp = await startTestApp(
       { JIMENG_BASE_URL: simulator.url, JIMENG_API_KEY: "sim-session" },
-      { tuning: { ...fastTuning, jimengTimeoutMs: 1_500 } },
+      { tuning: { ...fastTuning, syncCallTimeoutMs: 1_500 } },
     );
   });
   afterAll(() => jimengApp.close());

@@ -6,8 +6,9 @@ import type { Task } from "../db/schema.js";
 import { tasks } from "../metrics/metrics.js";
 import { changePoints } from "../modules/points/ledger.js";
 import { taskRef } from "../modules/generation/finish.js";
-import type { UploadedImage } from "../providers/jimeng/client.js";
+import type { UploadedImage } from "../providers/task-provider.js";
 import type { PricedRequest } from "../modules/generation/pricing.js";
+import type { TaskRoute } from "../providers/registry.js";
 
 /** Shown in the user's history for each charge. */
 export const chargeDescriptions: Record<TaskKind, string> = {
@@ -31,10 +32,10 @@ export interface TaskDraft {
   /** A reference image, kept in the database until the task is final. */
   upload?: UploadedImage | undefined;
   /**
-   * A synchronous call run by this instance (Jimeng): leased for `leaseMs` and renewed while it runs,
-   * instead of the submit grace period.
+   * Its provider and endpoint, recorded on the task. A synchronous provider's call is run by this
+   * instance: the task is leased for `leaseMs` and renewed while it runs, instead of the submit grace period.
    */
-  synchronous?: boolean;
+  route: TaskRoute;
 }
 
 /**
@@ -46,7 +47,7 @@ export interface TaskDraft {
 export async function chargeAndCreateTask(deps: AppDeps, draft: TaskDraft): Promise<Task> {
   const publicId = newPublicId();
   const { tuning } = deps.generation;
-  const leaseSeconds = (draft.synchronous ? tuning.leaseMs : tuning.submitGraceMs) / 1000;
+  const leaseSeconds = (draft.route.provider.mode === "sync" ? tuning.leaseMs : tuning.submitGraceMs) / 1000;
   const created = await deps.db.transaction().execute(async (trx) => {
     const charge =
       draft.priced.cost > 0
@@ -64,6 +65,8 @@ export async function chargeAndCreateTask(deps: AppDeps, draft: TaskDraft): Prom
         public_id: publicId,
         user_id: draft.userId,
         kind: draft.kind,
+        provider: draft.route.provider.name,
+        endpoint: draft.route.endpointName,
         model: draft.priced.model,
         upstream_model: draft.priced.upstreamModel,
         request: JSON.stringify(draft.request),

@@ -57,7 +57,9 @@ export interface ClaimRequest {
 }
 
 /** What working a leased task needs: no prompt, no result, no timestamps (60 of these a second). */
-export type ClaimedTask = Pick<Task, "id" | "public_id" | "kind" | "upstream_id" | "poll_failures"> & { age_ms: number };
+export type ClaimedTask = Pick<Task, "id" | "public_id" | "kind" | "provider" | "endpoint" | "upstream_id" | "poll_failures"> & {
+  age_ms: number;
+};
 
 /**
  * Leases unfinished tasks that are due and not leased by anyone, on the database's clock. SKIP
@@ -82,7 +84,7 @@ export async function claimDueTasks(db: Db, request: ClaimRequest): Promise<Clai
       for update skip locked
     ) due
     where t.id = due.id
-    returning t.id, t.public_id, t.kind, t.upstream_id, t.poll_failures, extract(epoch from now() - t.created_at) * 1000 as age_ms`.execute(
+    returning t.id, t.public_id, t.kind, t.provider, t.endpoint, t.upstream_id, t.poll_failures, extract(epoch from now() - t.created_at) * 1000 as age_ms`.execute(
     db,
   );
   return rows;

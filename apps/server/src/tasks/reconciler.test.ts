@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { AppDeps } from "../deps.js";
 import type { Task } from "../db/schema.js";
+import { grsaiRoute } from "../test/tasks.js";
 import { startTestApp, type TestApp } from "../test/app.js";
 import { startFakeUpstream, type FakeUpstream } from "../test/fake-upstream.js";
 import { createTestUser, pointsOf } from "../test/fixtures.js";
@@ -9,7 +10,7 @@ import { fastTuning, grsaiEnv, running, succeeded } from "../test/generation.js"
 import { ageTask, ledgerOfTask, taskByPublicId } from "../test/tasks.js";
 import { checkLedger } from "../modules/points/ledger-check.js";
 import { chargeAndCreateTask } from "./create-task.js";
-import { createGeneration } from "./generation.js";
+import { createGeneration } from "./create-generation.js";
 import { priceRequest } from "../modules/generation/pricing.js";
 import { recordAccepted } from "./queries.js";
 import { reconcileDue } from "./reconciler.js";
@@ -36,13 +37,13 @@ beforeEach(async () => {
 /** Another server instance on the same database. */
 function secondInstance(deps: AppDeps): AppDeps {
   const { generation: _generation, ...core } = deps;
-  return { ...core, generation: createGeneration(core, tuning) };
+  return { ...core, generation: createGeneration(core, { tuning }) };
 }
 
 /** A charged banana task, as the create call leaves it before the submit (the instance may die here). */
 async function chargedTask(userId: number): Promise<Task> {
   const priced = priceRequest(app.deps.config.catalog, "banana", "banana-v1", { imageSize: "1K", aspectRatio: "1:1" });
-  return chargeAndCreateTask(app.deps, { userId, kind: "banana", priced, request: { prompt: "p" } });
+  return chargeAndCreateTask(app.deps, { userId, kind: "banana", priced, request: { prompt: "p" }, route: grsaiRoute() });
 }
 
 /** A charged task the upstream accepted as `upstreamId`, due for a poll now. */
@@ -139,7 +140,13 @@ describe("the reconciler", () => {
     const user = await createTestUser(app.deps, { points: 24 });
     const banana = await acceptedTask(user.id, "up-banana");
     const priced = priceRequest(app.deps.config.catalog, "sora", "sora-2", { duration: 10, size: "small", aspectRatio: "16:9" });
-    const sora = await chargeAndCreateTask(app.deps, { userId: user.id, kind: "sora", priced, request: { prompt: "p" } });
+    const sora = await chargeAndCreateTask(app.deps, {
+      userId: user.id,
+      kind: "sora",
+      priced,
+      request: { prompt: "p" },
+      route: grsaiRoute(),
+    });
     await recordAccepted(app.deps.db, sora.id, "up-sora", 0, 1);
     fake.on("/v1/draw/result", (request) => running((request.json as { id: string }).id, 10));
     await reconcileDue(app.deps);
@@ -161,7 +168,7 @@ describe("the reconciler", () => {
         where id = ${task.id}`.execute(app.deps.db);
     fake.on("/v1/draw/result", (request) => running((request.json as { id: string }).id, 10));
     const { generation: _generation, ...core } = app.deps;
-    const budgeted: AppDeps = { ...core, generation: createGeneration(core, { ...tuning, maxPollsPerSecond: 1 }) };
+    const budgeted: AppDeps = { ...core, generation: createGeneration(core, { tuning: { ...tuning, maxPollsPerSecond: 1 } }) };
     expect(await reconcileDue(budgeted)).toEqual({ claimed: 2 });
     expect(await reconcileDue(budgeted)).toEqual({ claimed: 0 });
     expect(fake.requests.map((request) => (request.json as { id: string }).id).sort()).toEqual(["up-1", "up-2"]);

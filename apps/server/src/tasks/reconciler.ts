@@ -1,9 +1,8 @@
 import type { AppDeps } from "../deps.js";
 import { completeTask, failTask } from "../modules/generation/finish.js";
-import { pollGrsai } from "../providers/grsai/client.js";
 import { recordPolls, type PollRecord } from "./poll-records.js";
 import { claimDueTasks, type ClaimedTask } from "./queries.js";
-import { backoff, pollInterval } from "./tuning.js";
+import { backoff, pollInterval, providerTimeouts } from "./tuning.js";
 import { upstreamMessages, type UpstreamOutcome } from "../providers/outcome.js";
 
 export interface ReconcileReport {
@@ -76,7 +75,7 @@ async function workTask(deps: AppDeps, task: ClaimedTask): Promise<PollRecord | 
     if (task.upstream_id === null) {
       // Nobody holds the lease of a task that never got its upstream id: the instance that created
       // it stopped between the charge and the submit, or during a synchronous upstream call.
-      const synchronous = task.kind === "jimeng_image" || task.kind === "jimeng_video";
+      const synchronous = deps.generation.registry.named(task.provider)?.mode === "sync";
       log().warn("task cut off before the upstream answered: failed and refunded");
       await failTask(deps.db, task.id, {
         message: synchronous ? upstreamMessages.restarted : upstreamMessages.interrupted,
@@ -94,17 +93,24 @@ async function workTask(deps: AppDeps, task: ClaimedTask): Promise<PollRecord | 
       });
       return;
     }
-    const endpoint = deps.providers.grsai;
-    const outcome: UpstreamOutcome = endpoint
-      ? await deps.generation.limiter.run("grsai", () =>
-          pollGrsai(endpoint, task.upstream_id ?? "", { submitMs: tuning.submitTimeoutMs, pollMs: tuning.pollTimeoutMs }),
-        )
-      : { kind: "transient", detail: "GrsAI is no longer configured" };
-    return await applyPollOutcome(deps, task, outcome);
+    return await applyPollOutcome(deps, task, await pollTask(deps, task, task.upstream_id));
   } catch (error) {
     log().error({ err: error }, "reconciling a task failed; its lease lapses and it is tried again");
     return undefined;
   }
+}
+
+/**
+ * Polls a task where it was sent: its provider, at the endpoint that accepted it. A provider or an
+ * endpoint this instance no longer has is a transient failure (backing off, failed when too old),
+ * not a reason to ask someone else, who never saw the task.
+ */
+async function pollTask(deps: AppDeps, task: ClaimedTask, upstreamId: string): Promise<UpstreamOutcome> {
+  const provider = deps.generation.registry.named(task.provider);
+  const endpoint = deps.providers[task.endpoint];
+  if (provider?.mode !== "async") return { kind: "transient", detail: `no polling provider "${task.provider}" in this build` };
+  if (!endpoint) return { kind: "transient", detail: `endpoint "${task.endpoint}" is no longer configured` };
+  return deps.generation.limiter.run(task.endpoint, () => provider.poll(endpoint, upstreamId, providerTimeouts(deps.generation.tuning)));
 }
 
 /** Writes a final outcome now; answers what to record for a task that goes on. */
@@ -120,7 +126,10 @@ async function applyPollOutcome(deps: AppDeps, task: ClaimedTask, outcome: Upstr
       if (outcome.upstreamLost)
         log().warn({ upstreamId: task.upstream_id, detail: outcome.detail }, "upstream does not know this task: failed and refunded");
       else if (outcome.operatorProblem)
-        log().error({ detail: outcome.detail }, "upstream account problem: check the GrsAI account and key");
+        log().error(
+          { detail: outcome.detail },
+          `upstream account problem: ${deps.generation.registry.named(task.provider)?.accountHint ?? task.provider}`,
+        );
       else log().info({ detail: outcome.detail }, "upstream task failed");
       await failTask(deps.db, task.id, { message: outcome.message, detail: outcome.detail, upstreamCalls: 1 });
       return;

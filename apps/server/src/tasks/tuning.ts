@@ -1,4 +1,5 @@
 import type { TaskKind } from "@ocean1/contract";
+import type { ProviderTimeouts } from "../providers/task-provider.js";
 
 /** The timings of the task machinery. Production uses the defaults; tests shorten them. */
 export interface GenerationTuning {
@@ -31,8 +32,8 @@ export interface GenerationTuning {
   maxInFlightPerProvider: number;
   /** At most this many upstream polls a second per instance, the most overdue tasks first (`PollBudget`). */
   maxPollsPerSecond: number;
-  /** How long one synchronous Jimeng call may take. */
-  jimengTimeoutMs: number;
+  /** How long one synchronous provider call (Jimeng) may take. */
+  syncCallTimeoutMs: number;
   maxAgeMs: Record<TaskKind, number>;
 }
 
@@ -52,7 +53,7 @@ export const defaultTuning: GenerationTuning = {
   unreadableLimit: 3,
   maxInFlightPerProvider: 16,
   maxPollsPerSecond: 60,
-  jimengTimeoutMs: 15 * 60_000,
+  syncCallTimeoutMs: 15 * 60_000,
   maxAgeMs: { sora: 45 * 60_000, banana: 20 * 60_000, jimeng_video: 30 * 60_000, jimeng_image: 20 * 60_000 },
 };
 
@@ -74,4 +75,9 @@ export function firstPollInterval(tuning: GenerationTuning, kind: TaskKind): num
 
 export function backoff(tuning: GenerationTuning, failures: number): number {
   return Math.min(tuning.maxBackoffMs, tuning.pollIntervalMs * 2 ** Math.min(failures, 16));
+}
+
+/** The deadlines of a provider's calls. */
+export function providerTimeouts(tuning: GenerationTuning): ProviderTimeouts {
+  return { submitMs: tuning.submitTimeoutMs, pollMs: tuning.pollTimeoutMs, syncMs: tuning.syncCallTimeoutMs };
 }

@@ -7,9 +7,10 @@ import type { AppDeps, CoreDeps } from "../deps.js";
 import type { Clock } from "../lib/clock.js";
 import { createLogger, type Logger } from "../logger.js";
 import { createSmtpMailer } from "../mail/mailer.js";
-import { createGeneration } from "../tasks/generation.js";
+import { createGeneration } from "../tasks/create-generation.js";
 import type { GenerationTuning } from "../tasks/tuning.js";
-import { resolveProviders } from "../providers/endpoints.js";
+import { resolveProviders, type Providers } from "../providers/endpoints.js";
+import type { TaskProvider } from "../providers/task-provider.js";
 import type { OperationRule } from "../pipeline/rule.js";
 import { createTestDatabase, type TestDatabase } from "./database.js";
 import { startTestSmtp, type TestSmtp } from "./smtp.js";
@@ -58,6 +59,10 @@ export interface TestAppOptions {
   logger?: Logger;
   /** Shorter timings of the task machinery (keep-alives, polling, grace periods). */
   tuning?: Partial<GenerationTuning>;
+  /** The task providers instead of the registry's list (a provider added by a test build). */
+  taskProviders?: readonly TaskProvider[];
+  /** Endpoints besides the configured ones (a test provider's fake), by name. */
+  endpoints?: Providers;
   /** Rules every operation passes (pipeline/run.ts), as a build of the app with a rule of its own would have. */
   operationRules?: OperationRule[];
 }
@@ -74,11 +79,11 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
     mailer: createSmtpMailer(smtp.url, config.mail.from),
     logger: options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? "silent"),
     clock,
-    providers: resolveProviders(config),
+    providers: { ...resolveProviders(config), ...options.endpoints },
   };
   const deps: AppDeps = {
     ...core,
-    generation: createGeneration(core, options.tuning),
+    generation: createGeneration(core, { tuning: options.tuning, taskProviders: options.taskProviders }),
     ...(options.operationRules ? { operationRules: options.operationRules } : {}),
   };
   const server: Server = createApp(deps).listen(0, "127.0.0.1");

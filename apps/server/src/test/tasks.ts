@@ -1,9 +1,17 @@
 import { sql } from "kysely";
 import type { AppDeps } from "../deps.js";
 import type { Task } from "../db/schema.js";
+import { grsaiProvider } from "../providers/grsai/provider.js";
+import type { TaskRoute } from "../providers/registry.js";
 import type { TestApp } from "./app.js";
 
 /** Task helpers for integration tests. */
+
+/** Where a task made by hand (`chargeAndCreateTask`) is recorded as sent: GrsAI at the given endpoint, or at nowhere reachable. */
+export function grsaiRoute(baseUrl = "http://127.0.0.1:9"): TaskRoute {
+  return { provider: grsaiProvider, endpointName: "grsai", endpoint: { baseUrl, apiKey: "test-key" } };
+}
+
 export async function taskByPublicId(deps: AppDeps, publicId: string): Promise<Task> {
   return deps.db.selectFrom("tasks").selectAll().where("public_id", "=", publicId).executeTakeFirstOrThrow();
 }

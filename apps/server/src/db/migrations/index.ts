@@ -5,6 +5,7 @@ import * as chatCalls from "./2026-11-25T09-00-00_chat_calls.js";
 import * as tasks from "./2026-11-25T10-00-00_tasks.js";
 import * as taskUploads from "./2026-11-25T10-00-01_task_uploads.js";
 import * as ledgerInsertTime from "./2026-11-25T11-00-00_ledger_insert_time.js";
+import * as taskProvider from "./2026-12-04T12-00-00_task_provider.js";
 
 /** Every migration, by its timestamped name. Shipped migrations are never edited; add a new one. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-25T10-00-00_tasks": tasks,
   "2026-11-25T10-00-01_task_uploads": taskUploads,
   "2026-11-25T11-00-00_ledger_insert_time": ledgerInsertTime,
+  "2026-12-04T12-00-00_task_provider": taskProvider,
 };

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from "kysely";
-import type { Database, User } from "../../db/schema.js";
+import type { Database } from "../../db/schema.js";
 import { AppError } from "../../errors/app-error.js";
 import { keyedHash } from "../../lib/secrets.js";
 import { readSession, type AuthenticatedUser } from "./session-reads.js";
@@ -37,7 +37,6 @@ export interface SessionLookup {
 export function sessionIdleSince(now: Date, idleDays: number): Date {
   return new Date(now.getTime() - idleDays * 86_400_000);
 }
-
 
 /**
  * The user whose active session is this (email, device) pair, or null. One indexed read (shared with

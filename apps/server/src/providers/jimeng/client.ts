@@ -1,7 +1,7 @@
 import { countUpstream } from "../../metrics/metrics.js";
-import type { TaskKind } from "@ocean1/contract";
 import { z } from "zod";
 import type { ProviderEndpoint } from "../endpoints.js";
+import type { TaskJob } from "../task-provider.js";
 import { isTimeout, withDeadline } from "../../lib/http-post.js";
 import { outcomeOfStatus, postUpstream, upstreamAnswerBytes, upstreamMessages, type UpstreamOutcome } from "../outcome.js";
 
@@ -11,23 +11,10 @@ export const jimengPaths = {
   videos: "/v1/videos/generations",
 } as const;
 
-/** A reference image the user uploaded. */
-export interface UploadedImage {
-  bytes: Buffer;
-  contentType: string;
-}
-
-export interface JimengCall {
-  kind: Extract<TaskKind, "jimeng_image" | "jimeng_video">;
-  /** `{model, prompt, ratio, resolution, duration?, negative_prompt?}` as the upstream takes them. */
-  payload: Record<string, string | number>;
-  image?: UploadedImage | undefined;
-}
-
 const extensions: Record<string, string> = { "image/png": "png", "image/jpeg": "jpg", "image/webp": "webp" };
 
 /** The path and body of a call: JSON, or multipart with the image in `images` / `image_file_1`. */
-export function jimengRequest(call: JimengCall): { path: string; body: string | FormData } {
+export function jimengRequest(call: TaskJob): { path: string; body: string | FormData } {
   const video = call.kind === "jimeng_video";
   if (!call.image) return { path: video ? jimengPaths.videos : jimengPaths.images, body: JSON.stringify(call.payload) };
   const form = new FormData();
@@ -66,7 +53,7 @@ export function parseJimengAnswer(text: string): UpstreamOutcome {
  * One synchronous Jimeng call (minutes). Nothing here is retried: the protocol has no task id, so a
  * second call would be a second generation. Every outcome is final.
  */
-export async function callJimeng(endpoint: ProviderEndpoint, call: JimengCall, timeoutMs: number): Promise<UpstreamOutcome> {
+export async function callJimeng(endpoint: ProviderEndpoint, call: TaskJob, timeoutMs: number): Promise<UpstreamOutcome> {
   const request = jimengRequest(call);
   try {
     return await withDeadline(timeoutMs, async (signal): Promise<UpstreamOutcome> => {

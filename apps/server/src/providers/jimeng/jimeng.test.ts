@@ -8,14 +8,14 @@ import { ledgerOfTask, pollUntilFinal, taskByPublicId, taskCount } from "../../t
 import { runCommand } from "../../test/cli.js";
 import { checkLedger } from "../../modules/points/ledger-check.js";
 import { tasksListCommand, tasksShowCommand } from "../../modules/generation/commands.js";
-import { createGeneration } from "../../tasks/generation.js";
+import { createGeneration } from "../../tasks/create-generation.js";
 import { reconcileDue } from "../../tasks/reconciler.js";
 import { upstreamMessages } from "../outcome.js";
 
 const jimengKey = "jimeng-session-key-0123456789";
 let fake: FakeUpstream;
 let app: TestApp;
-const tuning = { ...fastTuning, leaseMs: 600, jimengTimeoutMs: 1_500 };
+const tuning = { ...fastTuning, leaseMs: 600, syncCallTimeoutMs: 1_500 };
 beforeAll(async () => {
   fake = await startFakeUpstream();
   app = await startTestApp({ JIMENG_BASE_URL: `${fake.url}/v1`, JIMENG_API_KEY: jimengKey }, { tuning });
@@ -303,7 +303,7 @@ describe("a restart in the middle of a Jimeng call", () => {
     while (fake.to("/v1/images/compositions").length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
 
     const { generation: _generation, ...core } = app.deps;
-    const survivor = { ...core, generation: createGeneration(core, tuning) };
+    const survivor = { ...core, generation: createGeneration(core, { tuning }) };
     expect(await reconcileDue(survivor)).toEqual({ claimed: 0 }); // the running instance renews its lease
     app.deps.generation.leases.stop(); // the instance dies: its renewals stop
     await new Promise((resolve) => setTimeout(resolve, 700));

@@ -1,9 +1,10 @@
 import type { ChatMessage } from "@ocean1/contract";
 import { isTimeout, post, withDeadline } from "../../lib/http-post.js";
 import { countUpstream } from "../../metrics/metrics.js";
-import type { Providers } from "../endpoints.js";
+import type { ChatEndpoint } from "../endpoints.js";
+import { classifyStatus } from "../http-status.js";
 
-export type ChatEndpoint = NonNullable<Providers["chat"]>;
+export type { ChatEndpoint } from "../endpoints.js";
 
 /**
  * Why an upstream chat call gave no reply. `account` is a problem of our upstream account (a bad
@@ -40,10 +41,8 @@ function replyOf(body: unknown): string | undefined {
 }
 
 function kindOfStatus(status: number, text: string): ChatFailureKind {
-  if (status === 401 || status === 402 || status === 403) return "account";
-  // OpenAI answers an exhausted quota with 429 too: that one needs the operator, not a retry.
-  if (status === 429) return /insufficient_quota|quota/i.test(text) ? "account" : "rate_limited";
-  return "http";
+  const byStatus = classifyStatus(status, text);
+  return byStatus === "account" || byStatus === "rate_limited" ? byStatus : "http";
 }
 
 /** An upstream error text, short and without the key (some providers echo part of it back). */
@@ -78,7 +77,7 @@ export async function completeChat(endpoint: ChatEndpoint, messages: ChatMessage
     if (isTimeout(error)) throw new ChatUpstreamError("timeout", `no answer within ${timeoutMs} ms`);
     throw new ChatUpstreamError("network", error instanceof Error ? `${error.name}: ${error.message}` : "request failed");
   }
-  if (status < 200 || status > 299) throw new ChatUpstreamError(kindOfStatus(status, text), scrub(text, endpoint.apiKey), status);
+  if (classifyStatus(status) !== "ok") throw new ChatUpstreamError(kindOfStatus(status, text), scrub(text, endpoint.apiKey), status);
   let body: unknown;
   try {
     body = JSON.parse(text);
