@@ -1,4 +1,5 @@
 import {
+  isFinalStatus,
   operations,
   type ChatMessage,
   type JimengImageCreateRequest,
@@ -23,7 +24,6 @@ export interface WatchTaskOptions {
 }
 
 const timeoutOf = (name: keyof typeof operations) => operations[name].clientTimeoutMs;
-const isFinal = (status: string) => status === "completed" || status === "failed";
 
 /**
  * Generation and the cat chat. Sora and Banana use the REST paths, whose held answers keep
@@ -113,7 +113,7 @@ export function creationCalls(trpc: Trpc, rest: Rest) {
         const seen = `${answer.data.status}/${answer.data.progress ?? ""}/${answer.data.result_url ?? ""}`;
         if (seen !== last) onProgress?.({ id: taskId, ...answer.data });
         last = seen;
-        if (isFinal(answer.data.status)) return answer;
+        if (isFinalStatus(answer.data.status)) return answer;
         await sleep(options.intervalMs ?? 2_000, options.signal);
       }
     },

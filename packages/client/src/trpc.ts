@@ -1,3 +1,4 @@
+import { authHeaders as sessionHeaders } from "@ocean1/contract";
 import type { AppRouter } from "@ocean1/server";
 import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
 import { httpError, networkError, Ocean1RequestError } from "./errors.js";
@@ -7,9 +8,9 @@ import type { Failure, FetchFunction } from "./types.js";
 /** The headers of api.ts: `Content-Type: application/json` always, the device id, the email once logged in. */
 export function authHeaders(session: Session, contentType: boolean): Record<string, string> {
   const headers: Record<string, string> = contentType ? { "content-type": "application/json" } : {};
-  headers["x-device-id"] = session.deviceId();
+  headers[sessionHeaders.deviceId] = session.deviceId();
   const email = session.email();
-  if (email) headers["x-user-email"] = email;
+  if (email) headers[sessionHeaders.email] = email;
   return headers;
 }
 

@@ -11,6 +11,15 @@ export const taskStatuses = ["pending", "processing", "completed", "failed"] as 
 export const ZTaskStatus = z.enum(taskStatuses);
 export type TaskStatus = z.infer<typeof ZTaskStatus>;
 
+/** A task still being worked: it may move, and only these may become final (once). */
+export const unfinishedTaskStatuses = ["pending", "processing"] as const satisfies readonly TaskStatus[];
+export type FinalTaskStatus = Exclude<TaskStatus, (typeof unfinishedTaskStatuses)[number]>;
+
+/** `completed` or `failed`: the task will never change again. */
+export function isFinalStatus(status: TaskStatus): status is FinalTaskStatus {
+  return status === "completed" || status === "failed";
+}
+
 export const promptMaxLength = 4000;
 export const referenceUrlsMax = 8;
 
@@ -103,18 +112,36 @@ export const ZQueryResultResponse = z
   .meta({ id: "QueryResultResponse" });
 export type QueryResultResponse = z.infer<typeof ZQueryResultResponse>;
 
-/** Jimeng payloads are flexible: at least a prompt, other keys pass through. */
-export const ZJimengVideoCreateRequest = z.looseObject({
-  prompt: ZPrompt,
-  model: z.string().trim().max(64, "模型名称不能超过 64 个字符").optional(),
-});
-export type JimengVideoCreateRequest = z.infer<typeof ZJimengVideoCreateRequest>;
+/** A Jimeng option as JSON (string or number) or a multipart field (a string) sends it: trimmed text. */
+const ZOptionText = z
+  .union([z.string(), z.number()])
+  .transform((value) => String(value).trim())
+  .pipe(z.string().max(32, "取值过长"))
+  .optional();
 
-export const ZJimengImageCreateRequest = z.looseObject({
-  prompt: ZPrompt,
+/** The Jimeng payload keys the catalogue knows (DESIGN.md §6); any other key passes through and is ignored. */
+export const ZJimengOptions = z.object({
   model: z.string().trim().max(64, "模型名称不能超过 64 个字符").optional(),
+  ratio: ZOptionText,
+  resolution: ZOptionText,
+  duration: ZOptionText,
+  negative_prompt: ZFreeText.trim().max(2000, "反向提示词不能超过 2000 个字符").optional(),
 });
-export type JimengImageCreateRequest = z.infer<typeof ZJimengImageCreateRequest>;
+export type JimengOptions = z.infer<typeof ZJimengOptions>;
+
+/** Both Jimeng operations take one payload: a prompt and the known options, as JSON or as multipart fields. */
+export const ZJimengCreateRequest = z.looseObject({ prompt: ZPrompt, ...ZJimengOptions.shape });
+/** What a caller sends (`{prompt, model?, …any other keys}`, options as strings or numbers). */
+export type JimengCreateRequest = z.input<typeof ZJimengCreateRequest>;
+/** What the server works with: the options as trimmed text. */
+export type JimengCreatePayload = z.output<typeof ZJimengCreateRequest>;
+/** The multipart fields of a Jimeng call besides its file (`image`). */
+export const jimengFormFields = Object.keys(ZJimengCreateRequest.shape) as Array<keyof JimengCreatePayload & string>;
+
+export const ZJimengVideoCreateRequest = ZJimengCreateRequest;
+export type JimengVideoCreateRequest = JimengCreateRequest;
+export const ZJimengImageCreateRequest = ZJimengCreateRequest;
+export type JimengImageCreateRequest = JimengCreateRequest;
 
 export const ZJimengCreateResponse = z
   .object({
@@ -161,22 +188,6 @@ export const ZListTasksResponse = z
   })
   .meta({ id: "ListTasksResponse" });
 export type ListTasksResponse = z.infer<typeof ZListTasksResponse>;
-
-/** The Jimeng payload keys the catalogue knows; any other key is ignored. Multipart sends strings. */
-const ZOptionText = z
-  .union([z.string(), z.number()])
-  .transform((value) => String(value).trim())
-  .pipe(z.string().max(32, "取值过长"))
-  .optional();
-
-export const ZJimengOptions = z.object({
-  model: z.string().trim().max(64, "模型名称过长").optional(),
-  ratio: ZOptionText,
-  resolution: ZOptionText,
-  duration: ZOptionText,
-  negative_prompt: ZFreeText.trim().max(2000, "反向提示词不能超过 2000 个字符").optional(),
-});
-export type JimengOptions = z.infer<typeof ZJimengOptions>;
 
 /** Uploads (multipart field `image`): at most this size, PNG, JPEG or WebP by content. */
 export const jimengUploadLimits = { maxBytes: 10 * 1024 * 1024, types: ["image/png", "image/jpeg", "image/webp"] } as const;

@@ -8,6 +8,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { sql } from "kysely";
 import { createDatabase, type Db } from "../db/database.js";
 import { freePort } from "../db/embedded.js";
+import { unfinishedSql } from "../tasks/queries.js";
 import { migrateToLatest } from "../db/migrate.js";
 import { hashDeviceId } from "../modules/auth/sessions.js";
 import { startSimulator } from "../simulator/app.js";
@@ -107,7 +108,7 @@ function lastHeapMb(logFile: string): number | undefined {
 }
 
 async function unfinishedTasks(db: Db): Promise<number> {
-  const { rows } = await sql<{ n: number }>`select count(*)::int as n from tasks where status in ('pending', 'processing')`.execute(db);
+  const { rows } = await sql<{ n: number }>`select count(*)::int as n from tasks where status in ${unfinishedSql}`.execute(db);
   return rows[0]?.n ?? 0;
 }
 

@@ -5,10 +5,10 @@ import type { AppDeps } from "../deps.js";
 import type { Task } from "../db/schema.js";
 import { tasks } from "../metrics/metrics.js";
 import { changePoints } from "../modules/points/ledger.js";
-import { taskRef } from "../modules/generation/finish.js";
 import type { UploadedImage } from "../providers/task-provider.js";
 import type { PricedRequest } from "../modules/generation/pricing.js";
 import type { TaskRoute } from "../providers/registry.js";
+import { taskRef } from "../modules/points/refs.js";
 
 /** Shown in the user's history for each charge. */
 export const chargeDescriptions: Record<TaskKind, string> = {
@@ -56,7 +56,7 @@ export async function chargeAndCreateTask(deps: AppDeps, draft: TaskDraft): Prom
             delta: -draft.priced.cost,
             type: "consume",
             description: chargeDescriptions[draft.kind],
-            ref: taskRef({ public_id: publicId }),
+            ref: taskRef(publicId),
           })
         : undefined;
     const task = await trx

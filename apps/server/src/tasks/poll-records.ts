@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { Db } from "../db/database.js";
+import { unfinishedSql } from "./queries.js";
 
 /** A poll that answered "still running" (or failed transiently): what to record on its task. */
 export interface PollRecord {
@@ -35,5 +36,5 @@ export async function recordPolls(db: Db, owner: string, polls: readonly PollRec
         updated_at = now()
     from unnest(${sql.val(ids)}::bigint[], ${sql.val(progress)}::int[], ${sql.val(failed)}::boolean[], ${sql.val(nextSeconds)}::float8[])
       as r(id, progress, failed, next_seconds)
-    where t.id = r.id and t.lease_owner = ${owner} and t.status in ('pending', 'processing')`.execute(db);
+    where t.id = r.id and t.lease_owner = ${owner} and t.status in ${unfinishedSql}`.execute(db);
 }

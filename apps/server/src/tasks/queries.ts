@@ -1,10 +1,13 @@
+import { unfinishedTaskStatuses } from "@ocean1/contract";
 import { sql, type Kysely, type Transaction } from "kysely";
 import { prepared } from "../db/database.js";
 import type { Database, Task } from "../db/schema.js";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export const unfinished = ["pending", "processing"] as const;
+/** The unfinished statuses (the contract's), as SQL: `status in ${unfinishedSql}` (literals, so a prepared plan stays one). */
+export const unfinished = unfinishedTaskStatuses;
+export const unfinishedSql = sql`(${sql.join(unfinished.map((status) => sql.lit(status)))})`;
 
 export async function findTaskOfUser(db: Db, publicId: string, userId: number): Promise<Task | undefined> {
   return db.selectFrom("tasks").selectAll().where("public_id", "=", publicId).where("user_id", "=", userId).executeTakeFirst();
@@ -76,7 +79,7 @@ export async function claimDueTasks(db: Db, request: ClaimRequest): Promise<Clai
     set lease_owner = ${request.owner}, lease_until = now() + make_interval(secs => ${request.leaseMs / 1000}), updated_at = now()
     from (
       select id from tasks
-      where status in ('pending', 'processing')
+      where status in ${unfinishedSql}
         and (lease_until is null or lease_until < now())
         and ${due} ${onlyIds}
       order by next_poll_at

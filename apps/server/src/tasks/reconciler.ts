@@ -1,5 +1,5 @@
 import type { AppDeps } from "../deps.js";
-import { completeTask, failTask } from "../modules/generation/finish.js";
+import { completeTask, failTask } from "./finish.js";
 import { recordPolls, type PollRecord } from "./poll-records.js";
 import { claimDueTasks, type ClaimedTask } from "./queries.js";
 import { backoff, pollInterval, providerTimeouts } from "./tuning.js";

@@ -10,7 +10,7 @@ import type { TaskRoute } from "../providers/registry.js";
 import type { AsyncTaskProvider, SyncTaskProvider, TaskJob, UploadedImage } from "../providers/task-provider.js";
 import type { PricedRequest } from "../modules/generation/pricing.js";
 import { chargeAndCreateTask } from "./create-task.js";
-import { completeTask, failTask } from "../modules/generation/finish.js";
+import { completeTask, failTask } from "./finish.js";
 import { findTask, recordAccepted } from "./queries.js";
 import { firstPollInterval, providerTimeouts } from "./tuning.js";
 

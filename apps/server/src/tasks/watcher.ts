@@ -1,3 +1,4 @@
+import { isFinalStatus } from "@ocean1/contract";
 import type { Task } from "../db/schema.js";
 import type { Logger } from "../logger.js";
 
@@ -7,7 +8,8 @@ function anyDue(waiters: Set<Waiter>, now: number): boolean {
   return false;
 }
 
-export const isFinal = (task: Pick<Task, "status">) => task.status === "completed" || task.status === "failed";
+/** The task will not change again (the contract's rule). */
+export const isFinal = (task: Pick<Task, "status">) => isFinalStatus(task.status);
 
 const statusRank: Record<Task["status"], number> = { pending: 0, processing: 1, completed: 2, failed: 3 };
 

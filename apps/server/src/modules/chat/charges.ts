@@ -3,6 +3,7 @@ import type { Db } from "../../db/database.js";
 import type { Logger } from "../../logger.js";
 import { changePoints } from "../points/ledger.js";
 import { claimChatRefund, deleteFinishedChatCalls, findAbandonedChatCalls, insertChatCall, markChatAnswered } from "./calls.js";
+import { chatRef } from "../points/refs.js";
 
 export const chatLedger = { consume: "猫猫对话", refund: "对话失败退款" } as const;
 
@@ -14,7 +15,7 @@ const finishedChatRetentionDays = 7;
 export async function chargeChat(db: Db, userId: number, cost: number): Promise<string> {
   const id = randomUUID();
   await db.transaction().execute(async (trx) => {
-    await changePoints(trx, { userId, delta: -cost, type: "consume", description: chatLedger.consume, ref: `chat:${id}` });
+    await changePoints(trx, { userId, delta: -cost, type: "consume", description: chatLedger.consume, ref: chatRef(id) });
     await insertChatCall(trx, { id, userId, cost });
   });
   return id;
@@ -29,7 +30,7 @@ export function refundChat(db: Db, id: string): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     const call = await claimChatRefund(trx, id);
     if (!call) return false;
-    await changePoints(trx, { userId: call.user_id, delta: call.cost, type: "refund", description: chatLedger.refund, ref: `chat:${id}` });
+    await changePoints(trx, { userId: call.user_id, delta: call.cost, type: "refund", description: chatLedger.refund, ref: chatRef(id) });
     return true;
   });
 }
@@ -44,7 +45,7 @@ export async function sweepChatCalls(db: Db, log: Logger, signal?: AbortSignal):
     if (signal?.aborted) break;
     if (await refundChat(db, id)) {
       refunded++;
-      log.warn({ ref: `chat:${id}` }, "refunded a cat chat left unanswered by a stopped process");
+      log.warn({ ref: chatRef(id) }, "refunded a cat chat left unanswered by a stopped process");
     }
   }
   return { refunded, deleted: await deleteFinishedChatCalls(db, finishedChatRetentionDays) };

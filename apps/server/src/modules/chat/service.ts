@@ -4,6 +4,7 @@ import { AppError } from "../../errors/app-error.js";
 import type { Logger } from "../../logger.js";
 import { chargeChat, finishChat, refundChat } from "./charges.js";
 import { ChatUpstreamError, completeChat } from "../../providers/openai-chat/client.js";
+import { chatRef } from "../points/refs.js";
 
 export interface ChatCaller {
   userId: number;
@@ -35,7 +36,7 @@ async function refundOrReport(deps: ChatDeps, caller: ChatCaller, callId: string
     return new AppError("CHAT_FAILED");
   } catch (error) {
     // The call stays pending: the background sweep refunds it once the database answers again.
-    caller.log.error({ err: error, ref: `chat:${callId}` }, "cat chat refund failed; the sweep will retry it");
+    caller.log.error({ err: error, ref: chatRef(callId) }, "cat chat refund failed; the sweep will retry it");
     return new AppError("CHAT_FAILED", "猫猫暂时不在，积分稍后自动退还，请稍后再试");
   }
 }
@@ -54,14 +55,14 @@ export async function catChat(deps: ChatDeps, caller: ChatCaller, request: CatCh
   try {
     reply = await completeChat(endpoint, withPersona(request.messages, deps.config.chat.persona), deps.config.chat.timeoutMs);
   } catch (error) {
-    logUpstreamFailure(caller.log, error, callId && `chat:${callId}`);
+    logUpstreamFailure(caller.log, error, callId && chatRef(callId));
     if (!callId) throw new AppError("CHAT_FAILED", "猫猫暂时不在，请稍后再试");
     throw await refundOrReport(deps, caller, callId);
   }
   if (callId) {
     // The reply is the user's either way; a row left pending here is refunded by the sweep (in the user's favour).
     await finishChat(deps.db, callId).catch((error: unknown) =>
-      caller.log.error({ err: error, ref: `chat:${callId}` }, "could not mark a cat chat answered"),
+      caller.log.error({ err: error, ref: chatRef(callId) }, "could not mark a cat chat answered"),
     );
   }
   return { status: "success", reply };

@@ -1,4 +1,4 @@
-import { operations } from "@ocean1/contract";
+import { jimengFormFields, jimengUploadLimits, operations } from "@ocean1/contract";
 
 type OperationObject = {
   description?: string;
@@ -12,11 +12,13 @@ const heldDescription = (waitVariable: string) =>
   "With `Accept: text/event-stream` the answer is an event stream instead: `event: progress` with `{id, status, progress}` on each change, " +
   "then one `event: done` whose data is the same document as the JSON answer. Served by an express route ahead of the REST adapter.";
 
+const imageRule = `${jimengUploadLimits.types.map((type) => type.replace("image/", "").toUpperCase()).join(", ")} by content, at most ${jimengUploadLimits.maxBytes / 1024 / 1024} MB`;
+
 const multipartDescription =
   "Also `multipart/form-data` (served by an express route ahead of the REST adapter): every payload key as a string field, " +
-  "an optional reference image in field `image` (PNG, JPEG or WebP by content, at most 10 MB). Answers within 5 s " +
+  `an optional reference image in field \`image\` (${imageRule}). Answers within 5 s ` +
   '`{status:"success", data:{id, status:"pending"}}`; poll `/api/proxy/v1/draw/result`. Keys the catalogue does not know ' +
-  "(anything but prompt, model, ratio, resolution, duration, negative_prompt) are ignored.";
+  `(anything but ${jimengFormFields.join(", ")}) are ignored.`;
 
 /** The Jimeng operations also take a multipart form, which the generated document cannot know. */
 export function describeJimengMultipart(paths: Record<string, unknown>): void {
@@ -31,13 +33,8 @@ export function describeJimengMultipart(paths: Record<string, unknown>): void {
         type: "object",
         required: ["prompt"],
         properties: {
-          prompt: { type: "string" },
-          model: { type: "string" },
-          ratio: { type: "string" },
-          resolution: { type: "string" },
-          duration: { type: "string" },
-          negative_prompt: { type: "string" },
-          image: { type: "string", format: "binary", description: "PNG, JPEG or WebP, at most 10 MB" },
+          ...Object.fromEntries(jimengFormFields.map((field) => [field, { type: "string" }])),
+          image: { type: "string", format: "binary", description: imageRule },
         },
       },
     };

@@ -2,6 +2,7 @@ import { taskIdPattern, type HistoryRecord, type TaskStatus } from "@ocean1/cont
 import type { AppDeps } from "../../deps.js";
 import { AppError } from "../../errors/app-error.js";
 import { requireUser } from "../user/operator.js";
+import { taskRef } from "../points/refs.js";
 
 /** One row of `tasks list` (DESIGN.md §9: at least these snake_case keys). */
 export interface TaskListRow {
@@ -76,7 +77,7 @@ export async function showTask(deps: Pick<AppDeps, "db">, publicId: string): Pro
     .selectFrom("ledger")
     .select(["id", "type", "amount", "balance_after", "description", "created_at"])
     .where("user_id", "=", task.user_id)
-    .where("ref", "=", `task:${task.public_id}`)
+    .where("ref", "=", taskRef(task.public_id))
     .orderBy("id")
     .execute();
   return {

@@ -1,13 +1,6 @@
-import {
-  ZJimengOptions,
-  type BananaCreateRequest,
-  type JimengImageCreateRequest,
-  type JimengVideoCreateRequest,
-  type SoraCreateRequest,
-} from "@ocean1/contract";
+import type { BananaCreateRequest, JimengCreatePayload, SoraCreateRequest } from "@ocean1/contract";
 import type { AppDeps } from "../../deps.js";
 import type { Task } from "../../db/schema.js";
-import { inputValidationError } from "../../errors/validation-messages.js";
 import type { UploadedImage } from "../../providers/task-provider.js";
 import { routeTask, startTask } from "../../tasks/start-task.js";
 import { priceRequest } from "./pricing.js";
@@ -45,20 +38,17 @@ export async function createJimengTask(
   deps: AppDeps,
   userId: number,
   kind: "jimeng_image" | "jimeng_video",
-  input: JimengVideoCreateRequest | JimengImageCreateRequest,
+  input: JimengCreatePayload,
   upload?: UploadedImage,
 ): Promise<Task> {
   const route = routeTask(deps, kind);
-  const parsed = ZJimengOptions.safeParse(input);
-  if (!parsed.success) throw inputValidationError(parsed.error);
-  const options = parsed.data;
-  const priced = priceRequest(deps.config.catalog, kind, options.model, {
-    ratio: options.ratio,
-    resolution: options.resolution,
-    duration: options.duration,
+  const priced = priceRequest(deps.config.catalog, kind, input.model, {
+    ratio: input.ratio,
+    resolution: input.resolution,
+    duration: input.duration,
   });
   const payload: Record<string, string | number> = { model: priced.upstreamModel, prompt: input.prompt, ...priced.options };
-  if (options.negative_prompt) payload.negative_prompt = options.negative_prompt;
+  if (input.negative_prompt) payload.negative_prompt = input.negative_prompt;
   const recorded = upload ? { ...payload, image: `${upload.contentType}, ${upload.bytes.length} bytes` } : undefined;
   return startTask(deps, route, { userId, kind, priced, payload, recorded, upload });
 }

@@ -1,14 +1,15 @@
 import type { TaskKind } from "@ocean1/contract";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Task } from "../../db/schema.js";
-import { tasks } from "../../metrics/metrics.js";
-import { startTestApp, type TestApp } from "../../test/app.js";
-import { createTestUser, pointsOf } from "../../test/fixtures.js";
-import { ledgerOfTask, taskByPublicId } from "../../test/tasks.js";
-import { checkLedger } from "../points/ledger-check.js";
-import { chargeAndCreateTask } from "../../tasks/create-task.js";
+import type { Task } from "../db/schema.js";
+import { tasks } from "../metrics/metrics.js";
+import { grsaiRoute } from "../test/tasks.js";
+import { startTestApp, type TestApp } from "../test/app.js";
+import { createTestUser, pointsOf } from "../test/fixtures.js";
+import { ledgerOfTask, taskByPublicId } from "../test/tasks.js";
+import { checkLedger } from "../modules/points/ledger-check.js";
+import { chargeAndCreateTask } from "./create-task.js";
 import { completeTask, failTask } from "./finish.js";
-import { priceRequest } from "./pricing.js";
+import { priceRequest } from "../modules/generation/pricing.js";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -24,6 +25,7 @@ async function pendingTask(userId: number, cost?: number): Promise<Task> {
     kind: "banana",
     priced: { ...priced, cost: cost ?? priced.cost },
     request: { prompt: "p" },
+    route: grsaiRoute(),
   });
 }
 

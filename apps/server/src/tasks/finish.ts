@@ -1,13 +1,11 @@
 import { sql, type Kysely } from "kysely";
-import type { Database, Task } from "../../db/schema.js";
-import { tasks } from "../../metrics/metrics.js";
-import { changePoints } from "../points/ledger.js";
-import { unfinished } from "../../tasks/queries.js";
+import type { Database, Task } from "../db/schema.js";
+import { tasks } from "../metrics/metrics.js";
+import { changePoints } from "../modules/points/ledger.js";
+import { taskRef } from "../modules/points/refs.js";
+import { unfinished } from "./queries.js";
 
 export const refundDescription = "生成失败退款";
-
-/** `task:<public id>`: the reference of the ledger rows that charged and refunded a task. */
-export const taskRef = (task: Pick<Task, "public_id">) => `task:${task.public_id}`;
 
 /**
  * Completes a task: a compare-and-set from an unfinished status, so a task is completed at most
@@ -79,7 +77,7 @@ export async function failTask(db: Kysely<Database>, id: number, failure: TaskFa
         delta: task.cost,
         type: "refund",
         description: refundDescription,
-        ref: taskRef(task),
+        ref: taskRef(task.public_id),
       });
       await trx.updateTable("tasks").set({ refund_ledger_id: refund.id }).where("id", "=", id).execute();
     }

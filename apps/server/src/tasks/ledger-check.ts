@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from "kysely";
-import type { Database } from "../../db/schema.js";
+import type { Database } from "../db/schema.js";
+import { refPrefixes } from "../modules/points/refs.js";
 
 interface TaskMoneyRow {
   email: string;
@@ -24,7 +25,7 @@ const taskOffendersQuery = sql<TaskMoneyRow>`
          coalesce(sum(l.amount) filter (where l.type = 'refund'), 0) as refunded
   from tasks t
   join users u on u.id = t.user_id
-  left join ledger l on l.user_id = t.user_id and l.ref = 'task:' || t.public_id
+  left join ledger l on l.user_id = t.user_id and l.ref = ${refPrefixes.task} || t.public_id
   group by u.email, t.id, t.public_id, t.status, t.cost
   having (t.cost > 0 and (count(l.id) filter (where l.type = 'consume') <> 1 or coalesce(-sum(l.amount) filter (where l.type = 'consume'), 0) <> t.cost))
       or (t.status = 'failed' and t.cost > 0 and (count(l.id) filter (where l.type = 'refund') <> 1 or coalesce(sum(l.amount) filter (where l.type = 'refund'), 0) <> t.cost))
