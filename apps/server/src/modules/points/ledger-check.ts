@@ -1,6 +1,6 @@
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../../db/schema.js";
-import { taskLedgerOffenders } from "../generation/ledger-tasks.js";
+import { taskLedgerOffenders } from "../../tasks/ledger-check.js";
 
 export interface LedgerOffender {
   email: string;
