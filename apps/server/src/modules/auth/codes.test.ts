@@ -11,6 +11,7 @@ import {
   uniqueEmail,
 } from "../../test/accounts.js";
 import { startTestApp, type TestApp } from "../../test/app.js";
+import { hashDeviceId } from "./sessions.js";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -148,5 +149,72 @@ describe("login codes and general codes do not mix", () => {
     const verify = () => app.post("/api/auth/login_verify", { email: account.email, code, device_id: deviceId });
     expect((await verify()).body.status).toBe("success");
     expect((await verify()).body).toMatchObject({ status: "failed", code: "CODE_INVALID" });
+  });
+});
+
+describe("a retried login within the minute answers NEED_VERIFY without a mail only while its code still works", () => {
+  /** Retries the login 10 s after the code was mailed: refused (the cooldown runs), no mail; a minute on, a new code that works. */
+  async function expectRetryWaitsThenMailsANewCode(account: { email: string; password: string }, deviceId: string): Promise<void> {
+    const before = app.smtp.to(account.email).length;
+    app.clock.advance(10_000);
+    expect((await logIn(app, account, deviceId)).body).toEqual({
+      status: "failed",
+      code: "RATE_LIMITED",
+      msg: "验证码发送过于频繁，请 50 秒后再试",
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(app.smtp.to(account.email)).toHaveLength(before);
+
+    app.clock.advance(50_000);
+    expect((await logIn(app, account, deviceId)).body).toMatchObject({ status: "NEED_VERIFY" });
+    const code = await app.smtp.latestCode(account.email, before);
+    const verified = await app.post(
+      "/api/auth/login_verify",
+      { email: account.email, code, device_id: deviceId },
+      { "x-device-id": deviceId },
+    );
+    expect(verified.body).toMatchObject({ status: "success", data: { email: account.email } });
+  }
+
+  it("mails a new code, not NEED_VERIFY alone, when the code was locked by 5 wrong tries", async () => {
+    const account = await signUp(app);
+    const deviceId = newDeviceId();
+    const code = await loginCodeFor(account, deviceId);
+    for (let i = 0; i < 5; i++) {
+      const wrong = await app.post("/api/auth/login_verify", { email: account.email, code: otherThan(code), device_id: deviceId });
+      expect(wrong.body.code).toBe("CODE_INVALID");
+    }
+    await expectRetryWaitsThenMailsANewCode(account, deviceId);
+  });
+
+  it("mails a new code, not NEED_VERIFY alone, when the code was used and the device is no longer trusted", async () => {
+    const account = await signUp(app);
+    const deviceId = newDeviceId();
+    const code = await loginCodeFor(account, deviceId);
+    expect((await app.post("/api/auth/login_verify", { email: account.email, code, device_id: deviceId })).body.status).toBe("success");
+    await app.deps.db.deleteFrom("trusted_devices").where("device_hash", "=", hashDeviceId(app.deps.secret, deviceId)).execute();
+    await expectRetryWaitsThenMailsANewCode(account, deviceId);
+  });
+
+  it("mails a new code, not NEED_VERIFY alone, when the code has expired", async () => {
+    const account = await signUp(app);
+    const deviceId = newDeviceId();
+    await loginCodeFor(account, deviceId);
+    const latest = (await codeRows(account.email)).at(-1);
+    // Shorter than the cooldown, as a validity below a minute would make it: over at the very moment of the retry.
+    const retryAt = new Date(app.clock.now().getTime() + 10_000);
+    await app.deps.db.updateTable("verification_codes").set({ expires_at: retryAt }).where("id", "=", latest!.id).execute();
+    await expectRetryWaitsThenMailsANewCode(account, deviceId);
+  });
+
+  it("mails a new code when the earlier one is exactly a minute old", async () => {
+    const account = await signUp(app);
+    const deviceId = newDeviceId();
+    await loginCodeFor(account, deviceId);
+    const before = app.smtp.to(account.email).length;
+    app.clock.advance(60_000);
+    expect((await logIn(app, account, deviceId)).body).toMatchObject({ status: "NEED_VERIFY" });
+    await app.smtp.latestCode(account.email, before);
+    expect(app.smtp.to(account.email)).toHaveLength(before + 1);
   });
 });
