@@ -106,10 +106,11 @@ describe("redeeming a card key", () => {
     expect(await pointsOf(app.deps, user.id)).toBe(0);
   });
 
-  it("refuses an unknown or malformed key with CARD_INVALID", async () => {
+  it("refuses an unknown key with CARD_INVALID, and a malformed one with CARD_INVALID saying the key's form", async () => {
     const user = await createTestUser(app.deps);
-    for (const key of ["ABCD-EFGH-JKLM", "not a key", "0000-1111-OOOO", ""]) {
-      expect((await redeem(user, key)).body).toMatchObject({ status: "failed", code: "CARD_INVALID" });
+    expect((await redeem(user, "ABCD-EFGH-JKLM")).body).toEqual({ status: "failed", code: "CARD_INVALID", msg: "卡密无效" });
+    for (const key of ["not a key", "0000-1111-OOOO", ""]) {
+      expect((await redeem(user, key)).body).toEqual({ status: "failed", code: "CARD_INVALID", msg: "卡密格式错误，应为 XXXX-XXXX-XXXX" });
     }
   });
 
@@ -137,7 +138,11 @@ describe("who may redeem", () => {
   it("refuses a body email other than the caller's with FORBIDDEN and leaves the key unredeemed", async () => {
     const [caller, other] = [await createTestUser(app.deps), await createTestUser(app.deps)];
     const card = await newKey(10);
-    expect((await redeem(caller, card.key, { email: other.email })).body).toMatchObject({ status: "failed", code: "FORBIDDEN" });
+    expect((await redeem(caller, card.key, { email: other.email })).body).toEqual({
+      status: "failed",
+      code: "FORBIDDEN",
+      msg: "只能为当前登录的账号充值",
+    });
     expect(await redeemedBy(card.id)).toBeNull();
     expect([await pointsOf(app.deps, caller.id), await pointsOf(app.deps, other.id)]).toEqual([0, 0]);
   });
@@ -170,7 +175,11 @@ describe("rate limiting failed redeems", () => {
       expect((await redeem(user, "ABCD-EFGH-JKLM")).body.code).toBe("CARD_INVALID");
     }
     const card = await newKey(10);
-    expect((await redeem(user, card.key)).body).toMatchObject({ status: "failed", code: "RATE_LIMITED" });
+    expect((await redeem(user, card.key)).body).toEqual({
+      status: "failed",
+      code: "RATE_LIMITED",
+      msg: "卡密尝试次数过多，请 10 分钟后再试",
+    });
     expect(await redeemedBy(card.id)).toBeNull();
     const other = await createTestUser(app.deps);
     expect((await redeem(other, (await newKey(10)).key)).body.status).toBe("success");
