@@ -78,11 +78,11 @@ describe("express (http/fast-rest.ts)", () => {
   it("keeps its request and response prototypes on the app, over node's own (the fast path lends them to express's error handler)", () => {
     const app = express() as unknown as { request: object; response: object };
     expect(
-      IncomingMessage.prototype.isPrototypeOf(app.request),
+      app.request instanceof IncomingMessage,
       "app.request no longer extends IncomingMessage: failInExpress in fast-rest.ts cannot lend it to a raw request",
     ).toBe(true);
     expect(
-      ServerResponse.prototype.isPrototypeOf(app.response),
+      app.response instanceof ServerResponse,
       "app.response no longer extends ServerResponse: failInExpress in fast-rest.ts cannot lend it to a raw response",
     ).toBe(true);
   });
