@@ -4,7 +4,7 @@ import { AppError } from "../../errors/app-error.js";
 import { startTestApp, type TestApp } from "../../test/app.js";
 import { createTestUser, pointsOf } from "../../test/fixtures.js";
 import { checkLedger } from "./ledger-check.js";
-import { changePoints, type PointsChange } from "./ledger.js";
+import { changePoints, maxBalance, type PointsChange } from "./ledger.js";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -91,5 +91,41 @@ describe("the balance can never be negative", () => {
       // @ts-expect-error changePoints takes a Transaction, not the pool
       changePoints(app.deps.db, { userId: 1, delta: 1, type: "adjust", description: "x" });
     expect(outsideATransaction).toBeTypeOf("function");
+  });
+});
+
+describe("the amounts changePoints accepts", () => {
+  const ledgerRows = async (userId: number) =>
+    (await app.deps.db.selectFrom("ledger").select("amount").where("user_id", "=", userId).orderBy("id").execute()).map((r) => r.amount);
+
+  it("refuses a fractional, non-finite or out-of-range delta before touching the database", async () => {
+    const user = await createTestUser(app.deps, { points: 10 });
+    for (const delta of [1.5, -0.5, Number.NaN, Number.POSITIVE_INFINITY, maxBalance + 1, -(maxBalance + 1), 2 ** 53]) {
+      const refused = change({ userId: user.id, delta, type: "adjust", description: "x" });
+      await expect(refused).rejects.toThrow(`points delta must be an integer within the balance column, got ${delta}`);
+      await expect(refused).rejects.not.toBeInstanceOf(AppError);
+    }
+    expect(await pointsOf(app.deps, user.id)).toBe(10);
+    expect(await ledgerRows(user.id)).toEqual([10]);
+  });
+
+  it("accepts a delta of the whole balance column, up and down", async () => {
+    const user = await createTestUser(app.deps, { points: 0 });
+    await change({ userId: user.id, delta: maxBalance, type: "adjust", description: "x" });
+    expect(await pointsOf(app.deps, user.id)).toBe(maxBalance);
+    await change({ userId: user.id, delta: -maxBalance, type: "adjust", description: "x" });
+    expect(await ledgerRows(user.id)).toEqual([0, maxBalance, -maxBalance]);
+    expect(await pointsOf(app.deps, user.id)).toBe(0);
+  });
+
+  it("refuses with POINTS_LIMIT a credit that would take the balance past the column, writing nothing", async () => {
+    const user = await createTestUser(app.deps, { points: maxBalance - 5 });
+    await expect(change({ userId: user.id, delta: 6, type: "recharge", description: "卡密充值" })).rejects.toMatchObject({
+      code: "POINTS_LIMIT",
+    });
+    expect(await pointsOf(app.deps, user.id)).toBe(maxBalance - 5);
+    await change({ userId: user.id, delta: 5, type: "recharge", description: "卡密充值" });
+    expect(await pointsOf(app.deps, user.id)).toBe(maxBalance);
+    expect(await ledgerRows(user.id)).toEqual([maxBalance - 5, 5]);
   });
 });
