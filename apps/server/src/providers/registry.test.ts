@@ -9,7 +9,7 @@ import { checkLedger } from "../modules/points/ledger-check.js";
 import type { ProviderEndpoint } from "./endpoints.js";
 import { outcomeOfStatus, postUpstream, upstreamMessages, type UpstreamOutcome } from "./outcome.js";
 import { taskProviders } from "./registry.js";
-import type { AsyncTaskProvider, SyncTaskProvider } from "./task-provider.js";
+import type { AsyncTaskProvider, SyncTaskProvider } from "./provider.js";
 
 /*
  * A provider added by the registry alone: two made-up providers ("acme" videos, polled; "pixel"

@@ -2,10 +2,14 @@ import type { TaskKind } from "@ocean1/contract";
 import type { ProviderEndpoint, Providers } from "./endpoints.js";
 import { grsaiProvider } from "./grsai/provider.js";
 import { jimengProvider } from "./jimeng/provider.js";
-import type { TaskProvider } from "./task-provider.js";
+import { openAiChat } from "./openai-chat/provider.js";
+import type { ChatProvider, TaskProvider } from "./provider.js";
 
 /** Every task provider this server knows, in order of preference for a kind: adding a provider is one line here. */
 export const taskProviders: readonly TaskProvider[] = [grsaiProvider, jimengProvider];
+
+/** The cat's chat model, at the `chat` endpoint. */
+export const chatProvider: ChatProvider = openAiChat;
 
 /** Where a task of some kind goes: its provider, and the configured endpoint (by name) that will take it. */
 export interface TaskRoute {

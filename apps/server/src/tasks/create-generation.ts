@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { AppDeps, CoreDeps } from "../deps.js";
 import { ProviderRegistry, taskProviders } from "../providers/registry.js";
-import type { TaskProvider } from "../providers/task-provider.js";
+import type { TaskProvider } from "../providers/provider.js";
 import type { Generation } from "./generation.js";
 import { LeaseKeeper } from "./lease-keeper.js";
 import { ProviderLimiter } from "./limiter.js";

@@ -5,7 +5,7 @@ import type { AppDeps } from "../deps.js";
 import type { Task } from "../db/schema.js";
 import { tasks } from "../metrics/metrics.js";
 import { changePoints } from "../modules/points/ledger.js";
-import type { UploadedImage } from "../providers/task-provider.js";
+import type { UploadedImage } from "../providers/provider.js";
 import type { PricedRequest } from "../modules/generation/pricing.js";
 import type { TaskRoute } from "../providers/registry.js";
 import { taskRef } from "../modules/points/refs.js";

@@ -7,7 +7,7 @@ import { AppError } from "../errors/app-error.js";
 import type { Logger } from "../logger.js";
 import { upstreamMessages, type UpstreamOutcome } from "../providers/outcome.js";
 import type { TaskRoute } from "../providers/registry.js";
-import type { AsyncTaskProvider, SyncTaskProvider, TaskJob, UploadedImage } from "../providers/task-provider.js";
+import type { AsyncTaskProvider, SyncTaskProvider, TaskJob, UploadedImage } from "../providers/provider.js";
 import type { PricedRequest } from "../modules/generation/pricing.js";
 import { chargeAndCreateTask } from "./create-task.js";
 import { completeTask, failTask } from "./finish.js";

@@ -1,5 +1,5 @@
 import type { TaskKind } from "@ocean1/contract";
-import type { ProviderTimeouts } from "../providers/task-provider.js";
+import type { ProviderTimeouts } from "../providers/provider.js";
 
 /** The timings of the task machinery. Production uses the defaults; tests shorten them. */
 export interface GenerationTuning {

@@ -10,7 +10,7 @@ import { createSmtpMailer } from "../mail/mailer.js";
 import { createGeneration } from "../tasks/create-generation.js";
 import type { GenerationTuning } from "../tasks/tuning.js";
 import { resolveProviders, type Providers } from "../providers/endpoints.js";
-import type { TaskProvider } from "../providers/task-provider.js";
+import type { TaskProvider } from "../providers/provider.js";
 import type { OperationRule } from "../pipeline/rule.js";
 import { createTestDatabase, type TestDatabase } from "./database.js";
 import { startTestSmtp, type TestSmtp } from "./smtp.js";

@@ -3,7 +3,8 @@ import type { AppDeps } from "../../deps.js";
 import { AppError } from "../../errors/app-error.js";
 import type { Logger } from "../../logger.js";
 import { chargeChat, finishChat, refundChat } from "./charges.js";
-import { ChatUpstreamError, completeChat } from "../../providers/openai-chat/client.js";
+import { ChatUpstreamError } from "../../providers/openai-chat/client.js";
+import { chatProvider } from "../../providers/registry.js";
 import { chatRef } from "../points/refs.js";
 
 export interface ChatCaller {
@@ -53,7 +54,7 @@ export async function catChat(deps: ChatDeps, caller: ChatCaller, request: CatCh
   const callId = price > 0 ? await chargeChat(deps.db, caller.userId, price) : undefined;
   let reply: string;
   try {
-    reply = await completeChat(endpoint, withPersona(request.messages, deps.config.chat.persona), deps.config.chat.timeoutMs);
+    reply = await chatProvider.complete(endpoint, withPersona(request.messages, deps.config.chat.persona), deps.config.chat.timeoutMs);
   } catch (error) {
     logUpstreamFailure(caller.log, error, callId && chatRef(callId));
     if (!callId) throw new AppError("CHAT_FAILED", "猫猫暂时不在，请稍后再试");

@@ -2,7 +2,7 @@ import { jimengUploadLimits } from "@ocean1/contract";
 import busboy from "busboy";
 import type { Request } from "express";
 import { AppError } from "../../errors/app-error.js";
-import type { UploadedImage } from "../../providers/task-provider.js";
+import type { UploadedImage } from "../../providers/provider.js";
 
 export interface MultipartForm {
   /** Every field arrives as a string. */

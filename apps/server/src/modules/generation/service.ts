@@ -1,7 +1,7 @@
 import type { BananaCreateRequest, JimengCreatePayload, SoraCreateRequest } from "@ocean1/contract";
 import type { AppDeps } from "../../deps.js";
 import type { Task } from "../../db/schema.js";
-import type { UploadedImage } from "../../providers/task-provider.js";
+import type { UploadedImage } from "../../providers/provider.js";
 import { routeTask, startTask } from "../../tasks/start-task.js";
 import { priceRequest } from "./pricing.js";
 

@@ -1,5 +1,5 @@
 import type { TaskKind } from "@ocean1/contract";
-import type { AsyncTaskProvider } from "../task-provider.js";
+import type { AsyncTaskProvider } from "../provider.js";
 import { grsaiPaths, pollGrsai, submitGrsai } from "./client.js";
 
 const submitPaths: Partial<Record<TaskKind, string>> = { sora: grsaiPaths.sora, banana: grsaiPaths.banana };

@@ -1,7 +1,7 @@
 import { countUpstream } from "../../metrics/metrics.js";
 import { z } from "zod";
 import type { ProviderEndpoint } from "../endpoints.js";
-import type { TaskJob } from "../task-provider.js";
+import type { TaskJob } from "../provider.js";
 import { isTimeout, withDeadline } from "../../lib/http-post.js";
 import { outcomeOfStatus, postUpstream, upstreamAnswerBytes, upstreamMessages, type UpstreamOutcome } from "../outcome.js";
 

@@ -1,4 +1,4 @@
-import type { SyncTaskProvider } from "../task-provider.js";
+import type { SyncTaskProvider } from "../provider.js";
 import { callJimeng } from "./client.js";
 
 /** A jimeng-api server (`iptag/jimeng-api`): one OpenAI-style request answers with the result, minutes later. */

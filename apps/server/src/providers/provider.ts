@@ -1,5 +1,5 @@
-import type { TaskKind } from "@ocean1/contract";
-import type { ProviderEndpoint } from "./endpoints.js";
+import type { ChatMessage, TaskKind } from "@ocean1/contract";
+import type { ChatEndpoint, ProviderEndpoint } from "./endpoints.js";
 import type { UpstreamOutcome } from "./outcome.js";
 
 /** A reference image the user uploaded, sent with the job. */
@@ -57,3 +57,9 @@ export interface SyncTaskProvider extends ProviderBase {
 }
 
 export type TaskProvider = AsyncTaskProvider | SyncTaskProvider;
+
+/** A chat model behind an OpenAI-compatible API: one reply for the conversation, or a `ChatUpstreamError`. */
+export interface ChatProvider {
+  name: string;
+  complete(endpoint: ChatEndpoint, messages: ChatMessage[], timeoutMs: number): Promise<string>;
+}
