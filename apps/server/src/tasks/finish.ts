@@ -1,5 +1,5 @@
 import { sql, type Kysely } from "kysely";
-import type { Database, Task } from "../db/schema.js";
+import type { Database } from "../db/schema.js";
 import { tasks } from "../metrics/metrics.js";
 import { changePoints } from "../modules/points/ledger.js";
 import { taskRef } from "../modules/points/refs.js";
