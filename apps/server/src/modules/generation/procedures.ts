@@ -25,7 +25,7 @@ export const bananaCreate = heldMutation(operations.bananaCreate, {
   finish: async (ctx, task) => toCreateAnswer(await waitForTask(ctx.deps, task, waitMsOf(ctx.deps, "banana"))),
 });
 
-// Jimeng answers at once; the work goes on in the background. JSON, or a multipart form (jimeng-routes.ts).
+// Jimeng answers at once; the work goes on in the background. JSON, or a multipart form (multipart-routes.ts).
 export const jimengVideoCreate = protectedMutation(
   operations.jimengVideoCreate,
   async ({ ctx, input, upload }) =>
