@@ -1,6 +1,6 @@
 import { randomInt } from "node:crypto";
 import type { Transaction } from "kysely";
-import type { CodePurpose, Database } from "../../db/schema.js";
+import type { CodePurpose, Database, VerificationCode } from "../../db/schema.js";
 import type { AppDeps } from "../../deps.js";
 import { AppError } from "../../errors/app-error.js";
 import { keyedHash, sameHash } from "../../lib/secrets.js";
@@ -30,23 +30,34 @@ export interface CodeCheck {
 
 type CodeFailure = "CODE_INVALID" | "CODE_EXPIRED" | "CODE_LOCKED";
 
+/**
+ * Why a stored code cannot be used now, whatever digits come with it — the one rule of a code's
+ * validity, for a check and for "is the code in the inbox still good?". A code of another device
+ * (a login code is bound to the device whose password check sent it) is refused before anything
+ * else: the answer must not tell whether the digits were right.
+ */
+function unusable(
+  row: VerificationCode | undefined,
+  purpose: CodePurpose,
+  deviceHash: string | undefined,
+  now: Date,
+): CodeFailure | undefined {
+  if (!row || row.consumed_at !== null) return "CODE_INVALID";
+  if (purpose === "login" && !(row.device_hash !== null && deviceHash !== undefined && sameHash(row.device_hash, deviceHash)))
+    return "CODE_INVALID";
+  if (row.attempts >= maxWrongTries) return "CODE_LOCKED";
+  if (row.expires_at <= now) return "CODE_EXPIRED";
+  return undefined;
+}
+
 async function checkNewestCode(
   trx: Transaction<Database>,
   secret: string,
   check: CodeCheck,
 ): Promise<{ failure: CodeFailure } | { codeId: number }> {
   const row = await lockNewestCode(trx, check.email, check.purpose);
-  // A code of another device is refused before its hash is compared: the answer must not tell
-  // whether the digits were right.
-  if (!row || row.consumed_at !== null) return { failure: "CODE_INVALID" };
-  if (
-    check.purpose === "login" &&
-    !(row.device_hash !== null && check.deviceHash !== undefined && sameHash(row.device_hash, check.deviceHash))
-  ) {
-    return { failure: "CODE_INVALID" };
-  }
-  if (row.attempts >= maxWrongTries) return { failure: "CODE_LOCKED" };
-  if (row.expires_at <= check.now) return { failure: "CODE_EXPIRED" };
+  const failure = unusable(row, check.purpose, check.deviceHash, check.now);
+  if (failure || !row) return { failure: failure ?? "CODE_INVALID" };
   if (!sameHash(row.code_hash, hashCode(secret, check.code))) {
     await countWrongTry(trx, row.id);
     return { failure: "CODE_INVALID" };
@@ -81,7 +92,6 @@ export async function withVerifiedCode<T>(
  */
 export async function hasFreshLoginCode(deps: Pick<AppDeps, "db">, email: string, deviceHash: string, now: Date): Promise<boolean> {
   const row = await findNewestCode(deps.db, email, "login");
-  if (!row || row.consumed_at !== null || row.device_hash === null || !sameHash(row.device_hash, deviceHash)) return false;
-  const ageMs = now.getTime() - row.created_at.getTime();
-  return row.attempts < maxWrongTries && row.expires_at > now && ageMs < codeMailCooldownSeconds * 1000;
+  if (!row || unusable(row, "login", deviceHash, now)) return false;
+  return now.getTime() - row.created_at.getTime() < codeMailCooldownSeconds * 1000;
 }

@@ -1,3 +1,4 @@
+import type { CardKey } from "../../db/schema.js";
 import { keyedHash, randomString, unambiguousAlphabet } from "../../lib/secrets.js";
 
 export const cardKeyAlphabet = unambiguousAlphabet;
@@ -34,4 +35,21 @@ export function normaliseCardKey(input: string): string | null {
 /** Only this hash is stored: a leaked table gives away no key. */
 export function hashCardKey(secret: string, canonicalKey: string): string {
   return keyedHash(secret, "card", canonicalKey);
+}
+
+export type CardRefusal = "CARD_INVALID" | "CARD_USED" | "CARD_DISABLED" | "CARD_EXPIRED";
+
+/**
+ * Why a key cannot be redeemed now, or undefined when it can: the one rule of a key's
+ * redeemability (unknown, used, disabled, expired — in that order of telling).
+ */
+export function cardRefusal(
+  card: Pick<CardKey, "redeemed_at" | "disabled_at" | "expires_at"> | undefined,
+  now: Date,
+): CardRefusal | undefined {
+  if (!card) return "CARD_INVALID";
+  if (card.redeemed_at) return "CARD_USED";
+  if (card.disabled_at) return "CARD_DISABLED";
+  if (card.expires_at && card.expires_at.getTime() <= now.getTime()) return "CARD_EXPIRED";
+  return undefined;
 }

@@ -70,21 +70,14 @@ export async function disableUnredeemedCardKey(db: Kysely<Database>, id: number,
 }
 
 /**
- * Claims a redeemable key for a user in one conditional update. Under concurrency PostgreSQL
- * re-checks the conditions on the row after the first claimer commits, so exactly one claim wins.
+ * The key with this hash, locked until the transaction ends: a concurrent redeem of the same key
+ * waits here and then reads the row as the first one left it (READ COMMITTED re-reads a locked row).
  */
-export async function claimCardKey(
-  trx: Transaction<Database>,
-  claim: { keyHash: string; userId: number; now: Date },
-): Promise<Pick<CardKey, "id" | "points"> | undefined> {
-  return trx
-    .updateTable("card_keys")
-    .set({ redeemed_by: claim.userId, redeemed_at: claim.now })
-    .where("key_hash", "=", claim.keyHash)
-    .where("redeemed_by", "is", null)
-    .where("redeemed_at", "is", null)
-    .where("disabled_at", "is", null)
-    .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", claim.now)]))
-    .returning(["id", "points"])
-    .executeTakeFirst();
+export async function lockCardKey(trx: Transaction<Database>, keyHash: string): Promise<CardKey | undefined> {
+  return trx.selectFrom("card_keys").selectAll().where("key_hash", "=", keyHash).forUpdate().executeTakeFirst();
+}
+
+/** Marks a locked key redeemed by this user. */
+export async function markCardKeyRedeemed(trx: Transaction<Database>, id: number, userId: number, now: Date): Promise<void> {
+  await trx.updateTable("card_keys").set({ redeemed_by: userId, redeemed_at: now }).where("id", "=", id).execute();
 }

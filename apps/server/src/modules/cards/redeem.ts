@@ -1,13 +1,12 @@
 import type { RedeemCardRequest, RedeemCardResponse } from "@ocean1/contract";
-import type { Transaction } from "kysely";
 import type { AppDeps } from "../../deps.js";
-import type { Database } from "../../db/schema.js";
 import { AppError } from "../../errors/app-error.js";
 import { ipLimitKey } from "../../lib/ip-limit-key.js";
 import { releaseHit, tryConsume, type Limit } from "../../lib/rate-limit.js";
 import { changePoints } from "../points/ledger.js";
-import { hashCardKey, normaliseCardKey } from "./card-key.js";
-import { claimCardKey, findCardKey } from "./queries.js";
+import { lockCardKey, markCardKeyRedeemed } from "./queries.js";
+import { cardRefusal, hashCardKey, normaliseCardKey, type CardRefusal } from "./card-key.js";
+import { cardRef } from "../points/refs.js";
 
 /**
  * Guesses (keys that do not exist) allowed per window, so that keys cannot be found by brute
@@ -19,7 +18,7 @@ export const redeemFailureLimits = {
 } as const;
 
 /** A real key that cannot be redeemed (a double click, a shared card): answered, never a guess. */
-const realKeyFailures = new Set(["CARD_USED", "CARD_DISABLED", "CARD_EXPIRED"]);
+const realKeyFailures: ReadonlySet<string> = new Set<CardRefusal>(["CARD_USED", "CARD_DISABLED", "CARD_EXPIRED"]);
 
 export interface RedeemCaller {
   userId: number;
@@ -34,27 +33,13 @@ function failureLimits(caller: RedeemCaller): Limit[] {
   ];
 }
 
-/** Why a key could not be claimed, read after the claim failed (a concurrent winner has committed by then). */
-async function unclaimableReason(trx: Transaction<Database>, keyHash: string, now: Date): Promise<AppError> {
-  const card = await findCardKey(trx, { keyHash });
-  if (!card) return new AppError("CARD_INVALID");
-  if (card.redeemed_at) return new AppError("CARD_USED");
-  if (card.disabled_at) return new AppError("CARD_DISABLED");
-  if (card.expires_at && card.expires_at.getTime() <= now.getTime()) return new AppError("CARD_EXPIRED");
-  throw new Error(`card key ${card.id} is redeemable but its claim failed`);
-}
-
 async function claimAndCredit(deps: Pick<AppDeps, "db">, userId: number, keyHash: string, now: Date): Promise<number> {
   return deps.db.transaction().execute(async (trx) => {
-    const claimed = await claimCardKey(trx, { keyHash, userId, now });
-    if (!claimed) throw await unclaimableReason(trx, keyHash, now);
-    const row = await changePoints(trx, {
-      userId,
-      delta: claimed.points,
-      type: "recharge",
-      description: "卡密充值",
-      ref: `card:${claimed.id}`,
-    });
+    const card = await lockCardKey(trx, keyHash);
+    const refusal = cardRefusal(card, now);
+    if (refusal || !card) throw new AppError(refusal ?? "CARD_INVALID");
+    await markCardKeyRedeemed(trx, card.id, userId, now);
+    const row = await changePoints(trx, { userId, delta: card.points, type: "recharge", description: "卡密充值", ref: cardRef(card.id) });
     return row.balance_after;
   });
 }
