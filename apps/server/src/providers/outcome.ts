@@ -56,9 +56,12 @@ export function postUpstream(endpoint: ProviderEndpoint, path: string, body: str
   return post(`${endpoint.baseUrl}${path}`, headers, body, signal);
 }
 
-/** The outcome of an HTTP status that is not 2xx (`classifyStatus`), or undefined for a 2xx whose body is the answer. */
-export function outcomeOfStatus(status: number): UpstreamOutcome | undefined {
-  switch (classifyStatus(status)) {
+/**
+ * The outcome of an HTTP status that is not 2xx (`classifyStatus`, which reads a 429's `body` for an
+ * exhausted quota), or undefined for a 2xx whose body is the answer.
+ */
+export function outcomeOfStatus(status: number, body = ""): UpstreamOutcome | undefined {
+  switch (classifyStatus(status, body)) {
     case "ok":
       return undefined;
     case "account":
@@ -74,4 +77,21 @@ export function outcomeOfStatus(status: number): UpstreamOutcome | undefined {
     case "refused":
       return { kind: "failed", message: upstreamMessages.serviceProblem, detail: `HTTP ${status}`, operatorProblem: true };
   }
+}
+
+/** A 429's body is read this far for the word "quota"; any other refusal's body is not read. */
+const refusalBodyBytes = 4_096;
+
+/**
+ * The outcome of an answer that is not 2xx, its body read only for a 429 (a rate limit or an
+ * exhausted quota) and discarded otherwise; undefined for a 2xx, whose body is left to the caller.
+ */
+export async function outcomeOfRefusal(res: PostAnswer): Promise<UpstreamOutcome | undefined> {
+  if (classifyStatus(res.status) === "ok") return undefined;
+  if (res.status !== 429) {
+    res.discard();
+    return outcomeOfStatus(res.status);
+  }
+  const body = await res.text(refusalBodyBytes).catch(() => "");
+  return outcomeOfStatus(res.status, body);
 }

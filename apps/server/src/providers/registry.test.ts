@@ -7,7 +7,7 @@ import { bananaRequest, fastTuning, soraRequest } from "../test/generation.js";
 import { ledgerOfTask, taskByPublicId } from "../test/tasks.js";
 import { checkLedger } from "../modules/points/ledger-check.js";
 import type { ProviderEndpoint } from "./endpoints.js";
-import { outcomeOfStatus, postUpstream, upstreamMessages, type UpstreamOutcome } from "./outcome.js";
+import { outcomeOfRefusal, postUpstream, upstreamMessages, type UpstreamOutcome } from "./outcome.js";
 import { taskProviders } from "./registry.js";
 import type { AsyncTaskProvider, SyncTaskProvider } from "./provider.js";
 
@@ -20,11 +20,8 @@ import type { AsyncTaskProvider, SyncTaskProvider } from "./provider.js";
 async function acmeCall(endpoint: ProviderEndpoint, path: string, body: unknown, timeoutMs: number): Promise<UpstreamOutcome> {
   return withDeadline(timeoutMs, async (signal) => {
     const res = await postUpstream(endpoint, path, JSON.stringify(body), signal);
-    const byStatus = outcomeOfStatus(res.status);
-    if (byStatus) {
-      res.discard();
-      return byStatus;
-    }
+    const byStatus = await outcomeOfRefusal(res);
+    if (byStatus) return byStatus;
     const answer = JSON.parse(await res.text(10_000)) as { job?: string; state?: string; video?: string; reason?: string };
     if (answer.state === "done" && answer.video) return { kind: "succeeded", url: answer.video };
     if (answer.state === "error") return { kind: "failed", message: upstreamMessages.error, detail: answer.reason ?? "error" };

@@ -1,7 +1,7 @@
 import { countUpstream } from "../../metrics/metrics.js";
 import type { ProviderEndpoint } from "../endpoints.js";
 import { isTimeout, withDeadline } from "../../lib/http-post.js";
-import { outcomeOfStatus, postUpstream, upstreamAnswerBytes, upstreamMessages, type UpstreamOutcome } from "../outcome.js";
+import { outcomeOfRefusal, postUpstream, upstreamAnswerBytes, upstreamMessages, type UpstreamOutcome } from "../outcome.js";
 import { parseGrsaiAnswer, readGrsaiStream } from "./parse.js";
 
 export const grsaiPaths = { sora: "/v1/video/sora-video", banana: "/v1/draw/nano-banana", result: "/v1/draw/result" } as const;
@@ -28,11 +28,8 @@ export async function submitGrsai(
         "grsai",
         postUpstream(endpoint, path, JSON.stringify({ ...payload, webHook: "-1", shutProgress: false }), signal),
       );
-      const byStatus = outcomeOfStatus(res.status);
-      if (byStatus) {
-        res.discard();
-        return byStatus;
-      }
+      const byStatus = await outcomeOfRefusal(res);
+      if (byStatus) return byStatus;
       const outcome = res.contentType.includes("text/event-stream")
         ? await readGrsaiStream(res.chunks())
         : parseGrsaiAnswer(await res.text(upstreamAnswerBytes), "submit");
@@ -52,11 +49,8 @@ export async function pollGrsai(endpoint: ProviderEndpoint, upstreamId: string, 
   try {
     return await withDeadline(timeouts.pollMs, async (signal) => {
       const res = await countUpstream("grsai", postUpstream(endpoint, grsaiPaths.result, JSON.stringify({ id: upstreamId }), signal));
-      const byStatus = outcomeOfStatus(res.status);
-      if (byStatus) {
-        res.discard();
-        return byStatus;
-      }
+      const byStatus = await outcomeOfRefusal(res);
+      if (byStatus) return byStatus;
       return parseGrsaiAnswer(await res.text(upstreamAnswerBytes), "poll");
     });
   } catch (error) {

@@ -116,6 +116,16 @@ const cases: Array<[string, Scenario]> = [
     },
   ],
   [
+    // OpenAI-style relays answer an exhausted balance with 429 too: that one needs the operator, not a retry.
+    "429 naming an exhausted quota at submit",
+    {
+      submit: () => ({ status: 429, json: { error: { message: "You exceeded your current quota", type: "insufficient_quota" } } }),
+      result: () => garbage,
+      status: "failed",
+      msg: upstreamMessages.serviceProblem,
+    },
+  ],
+  [
     "429 then success at submit",
     {
       submit: inTurn({ status: 429, json: {} }, accepted("u7")),

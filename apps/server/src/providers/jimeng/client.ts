@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { ProviderEndpoint } from "../endpoints.js";
 import type { TaskJob } from "../provider.js";
 import { isTimeout, withDeadline } from "../../lib/http-post.js";
-import { outcomeOfStatus, postUpstream, upstreamAnswerBytes, upstreamMessages, type UpstreamOutcome } from "../outcome.js";
+import { outcomeOfRefusal, postUpstream, upstreamAnswerBytes, upstreamMessages, type UpstreamOutcome } from "../outcome.js";
 
 export const jimengPaths = {
   images: "/v1/images/generations",
@@ -58,9 +58,8 @@ export async function callJimeng(endpoint: ProviderEndpoint, call: TaskJob, time
   try {
     return await withDeadline(timeoutMs, async (signal): Promise<UpstreamOutcome> => {
       const res = await countUpstream("jimeng", postUpstream(endpoint, request.path, request.body, signal));
-      const byStatus = outcomeOfStatus(res.status);
+      const byStatus = await outcomeOfRefusal(res);
       if (byStatus) {
-        res.discard();
         return byStatus.kind === "transient" ? { kind: "failed", message: upstreamMessages.busy, detail: byStatus.detail } : byStatus;
       }
       return parseJimengAnswer(await res.text(upstreamAnswerBytes));
