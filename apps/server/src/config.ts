@@ -82,6 +82,9 @@ export const ZEnv = z.object({
   SESSION_IDLE_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   SORA_WAIT_SECONDS: z.coerce.number().int().min(1).max(590).default(570),
   BANANA_WAIT_SECONDS: z.coerce.number().int().min(1).max(295).default(280),
+  // A GrsAI task fails once its polls have failed this long in a row; a task the relay does not know is pending this long after its submit.
+  GRSAI_POLL_FAILURE_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
+  GRSAI_NOT_FOUND_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   TRUST_PROXY: ZTrustProxy.default(false),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   ALLOW_DEV_DEFAULTS_IN_PRODUCTION: ZFlag.default(false),
@@ -121,6 +124,8 @@ export interface Config {
   minClientVersion: string | undefined;
   sessionIdleDays: number;
   waits: { soraSeconds: number; bananaSeconds: number };
+  /** How long polls may fail before a task fails, and how long an unknown task counts as just submitted. */
+  polling: { failureWindowMs: number; notFoundGraceMs: number };
   trustProxy: boolean | number | string;
   logLevel: Env["LOG_LEVEL"];
   /** `/metrics`: its own listener when `port` is set; on the public port only with `token` (Bearer). */
@@ -228,6 +233,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotEnvPath: str
     minClientVersion: e.MIN_CLIENT_VERSION,
     sessionIdleDays: e.SESSION_IDLE_DAYS,
     waits: { soraSeconds: e.SORA_WAIT_SECONDS, bananaSeconds: e.BANANA_WAIT_SECONDS },
+    polling: { failureWindowMs: e.GRSAI_POLL_FAILURE_MINUTES * 60_000, notFoundGraceMs: e.GRSAI_NOT_FOUND_GRACE_SECONDS * 1000 },
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST, token: e.METRICS_TOKEN },

@@ -126,6 +126,8 @@ export interface TasksTable {
   polled_at: Date | null;
   /** Consecutive transient upstream failures (429, 5xx, timeouts): the backoff grows with it. */
   poll_failures: Generated<number>;
+  /** When the current run of failed polls began; null while polls answer. */
+  poll_failing_since: Date | null;
   /** Every upstream request made for this task (submit and polls). */
   upstream_calls: Generated<number>;
   created_at: Generated<Date>;

@@ -9,7 +9,16 @@ export type UpstreamOutcome =
   | { kind: "running"; progress: number }
   | { kind: "succeeded"; url: string }
   /** Final: the task fails and is refunded. `message` is for the user, `detail` for the operator. */
-  | { kind: "failed"; message: string; detail: string; operatorProblem?: boolean; upstreamLost?: boolean }
+  | {
+      kind: "failed";
+      message: string;
+      detail: string;
+      operatorProblem?: boolean;
+      /** The upstream did not know the task (a poll): pending for `lostGraceMs` after the submit, then lost. */
+      upstreamLost?: boolean;
+      /** A submit that may have reached the upstream: not resubmitted, and told to the operator. */
+      maybeCreated?: boolean;
+    }
   /** Try again later (429, 5xx, a timeout while polling, an unreadable answer): the task is not failed for it. */
   | { kind: "transient"; detail: string; unreadable?: boolean };
 

@@ -41,7 +41,11 @@ interface ProviderBase {
 /** A provider that accepts a task, answers its id, and is polled for its result (GrsAI). */
 export interface AsyncTaskProvider extends ProviderBase {
   mode: "async";
-  /** `accepted` with the upstream's id; a 429 / 5xx / connection failure is `transient` and retried. */
+  /**
+   * `accepted` with the upstream's id. `transient` (retried) only when the submit provably created
+   * nothing (a 429, a 503, no connection); any failure after which the upstream may have the task is
+   * `failed` with `maybeCreated`: a resubmit would be a second billed generation.
+   */
   submit(endpoint: ProviderEndpoint, job: TaskJob, timeouts: ProviderTimeouts): Promise<UpstreamOutcome>;
   /** One poll: `running`, a final outcome, or `transient` (polled again later). */
   poll(endpoint: ProviderEndpoint, upstreamId: string, timeouts: ProviderTimeouts): Promise<UpstreamOutcome>;

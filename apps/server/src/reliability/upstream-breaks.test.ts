@@ -56,8 +56,8 @@ const succeeded = (id: string): BrokenAnswer => ({
 describe("GrsAI answers broken in the middle", () => {
   const cases: Array<[string, (seen: number) => BrokenAnswer, (seen: number) => BrokenAnswer, "completed" | "failed", string | undefined]> =
     [
-      // A connection failure is retried (DESIGN §6: 1 + submitRetryDelaysMs.length attempts), then the task fails as busy.
-      ["a reset mid-answer at every submit attempt", resetAlways, () => reset, "failed", upstreamMessages.busy],
+      // A reset once the request was sent may have created the task upstream: not resubmitted, failed as busy.
+      ["a reset mid-answer at submit", resetAlways, () => reset, "failed", upstreamMessages.busy],
       ["a truncated JSON body at submit", () => truncated, () => reset, "failed", upstreamMessages.unreadable],
       [
         "a reset mid-answer while polling, then success",
@@ -82,7 +82,7 @@ describe("GrsAI answers broken in the middle", () => {
     expect(await ledgerOfTask(app.deps, id)).toEqual({ consume: [-4], refund: status === "failed" ? [4] : [] });
     expect(await pointsOf(app.deps, user.id)).toBe(status === "failed" ? 10 : 6);
     expect((await taskByPublicId(app.deps, id)).lease_until).toBeNull();
-    if (submit === resetAlways) expect(upstream.counts.get("/v1/draw/nano-banana")).toBe(1 + (fastTuning.submitRetryDelaysMs?.length ?? 0));
+    if (submit === resetAlways) expect(upstream.counts.get("/v1/draw/nano-banana")).toBe(1);
   });
 });
 

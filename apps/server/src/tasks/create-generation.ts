@@ -18,7 +18,9 @@ export interface GenerationOptions {
 }
 
 export function createGeneration(core: CoreDeps, options: GenerationOptions = {}): Generation {
-  const fullTuning = { ...defaultTuning, ...options.tuning };
+  const { polling } = core.config;
+  const configured: Partial<GenerationTuning> = { pollFailureWindowMs: polling.failureWindowMs, lostGraceMs: polling.notFoundGraceMs };
+  const fullTuning = { ...defaultTuning, ...configured, ...options.tuning };
   const instanceId = `instance-${randomUUID()}`;
   const generation: Generation = {
     instanceId,

@@ -28,6 +28,7 @@ export async function recordPolls(db: Db, owner: string, polls: readonly PollRec
     set status = 'processing',
         progress = case when r.progress is null then t.progress else greatest(t.progress, r.progress) end,
         poll_failures = case when r.failed then t.poll_failures + 1 else 0 end,
+        poll_failing_since = case when r.failed then coalesce(t.poll_failing_since, now()) else null end,
         lease_owner = null,
         lease_until = null,
         polled_at = now(),

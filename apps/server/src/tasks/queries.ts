@@ -62,6 +62,8 @@ export interface ClaimRequest {
 /** What working a leased task needs: no prompt, no result, no timestamps (60 of these a second). */
 export type ClaimedTask = Pick<Task, "id" | "public_id" | "kind" | "provider" | "endpoint" | "upstream_id" | "poll_failures"> & {
   age_ms: number;
+  /** How long its polls have failed in a row (0 while they answer). */
+  failing_ms: number;
 };
 
 /**
@@ -87,9 +89,8 @@ export async function claimDueTasks(db: Db, request: ClaimRequest): Promise<Clai
       for update skip locked
     ) due
     where t.id = due.id
-    returning t.id, t.public_id, t.kind, t.provider, t.endpoint, t.upstream_id, t.poll_failures, extract(epoch from now() - t.created_at) * 1000 as age_ms`.execute(
-    db,
-  );
+    returning t.id, t.public_id, t.kind, t.provider, t.endpoint, t.upstream_id, t.poll_failures, extract(epoch from now() - t.created_at) * 1000 as age_ms,
+      coalesce(extract(epoch from now() - t.poll_failing_since) * 1000, 0)::float8 as failing_ms`.execute(db);
   return rows;
 }
 

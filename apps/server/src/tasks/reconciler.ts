@@ -123,6 +123,10 @@ async function applyPollOutcome(deps: AppDeps, task: ClaimedTask, outcome: Upstr
       await completeTask(deps.db, task.id, outcome.url);
       return;
     case "failed":
+      if (outcome.upstreamLost && task.age_ms < tuning.lostGraceMs) {
+        // A relay may not know a task it has only just accepted: pending, not lost, for a while.
+        return { id: task.id, failed: false, nextPollMs: pollInterval(tuning, task.age_ms, task.kind) };
+      }
       if (outcome.upstreamLost)
         log().warn({ upstreamId: task.upstream_id, detail: outcome.detail }, "upstream does not know this task: failed and refunded");
       else if (outcome.operatorProblem)
@@ -142,9 +146,15 @@ async function applyPollOutcome(deps: AppDeps, task: ClaimedTask, outcome: Upstr
         nextPollMs: pollInterval(tuning, task.age_ms, task.kind),
       };
     case "transient":
-      if (outcome.unreadable && task.poll_failures + 1 >= tuning.unreadableLimit) {
-        log().error({ detail: outcome.detail }, "upstream answers cannot be read: task failed");
-        await failTask(deps.db, task.id, { message: upstreamMessages.unreadable, detail: outcome.detail, upstreamCalls: 1 });
+      // A failed poll says nothing about the task: it fails only when its polls have failed this long in a row.
+      if (task.failing_ms >= tuning.pollFailureWindowMs) {
+        const minutes = Math.round(task.failing_ms / 60_000);
+        log().error({ detail: outcome.detail, failingMs: task.failing_ms }, "upstream polls have failed too long: task failed");
+        await failTask(deps.db, task.id, {
+          message: outcome.unreadable ? upstreamMessages.unreadable : upstreamMessages.busy,
+          detail: `polls failed for ${minutes} min; last: ${outcome.detail}`,
+          upstreamCalls: 1,
+        });
         return;
       }
       log().warn({ detail: outcome.detail, failures: task.poll_failures + 1 }, "upstream unavailable: backing off");

@@ -61,12 +61,18 @@ export async function startTask(deps: AppDeps, route: TaskRoute, start: TaskStar
 
 function logFailure(log: Logger, provider: { accountHint: string }, outcome: Extract<UpstreamOutcome, { kind: "failed" }>): void {
   if (outcome.operatorProblem) log.error({ detail: outcome.detail }, `upstream account problem: ${provider.accountHint}`);
+  else if (outcome.maybeCreated)
+    log.warn(
+      { detail: outcome.detail },
+      "submit may have reached the upstream: failed and refunded, not resubmitted (the upstream may bill it)",
+    );
   else log.info({ detail: outcome.detail }, "upstream refused the task");
 }
 
 /**
- * Submits a created (and charged) task, outside any transaction. 429 / 5xx / connection failures
- * are retried a few times; whatever cannot be submitted ends failed and refunded.
+ * Submits a created (and charged) task, outside any transaction. A `transient` answer (the provider
+ * says the submit provably created nothing: 429, 503, no connection) is retried a few times; whatever
+ * cannot be submitted ends failed and refunded.
  */
 async function submitTask(deps: AppDeps, route: TaskRoute, provider: AsyncTaskProvider, task: Task, job: TaskJob): Promise<Task> {
   const { tuning, limiter } = deps.generation;

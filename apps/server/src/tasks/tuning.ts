@@ -27,8 +27,17 @@ export interface GenerationTuning {
   refreshMinMs: number;
   /** Backoff after a transient failure: pollIntervalMs × 2^failures, at most this. */
   maxBackoffMs: number;
-  /** Consecutive unreadable poll answers before the task fails. */
-  unreadableLimit: number;
+  /**
+   * A task whose polls have failed (429, 5xx, an error code, an unreadable answer, a timeout) for this
+   * long in a row fails and is refunded (`GRSAI_POLL_FAILURE_MINUTES`); a failed poll alone says nothing
+   * about the task.
+   */
+  pollFailureWindowMs: number;
+  /**
+   * The relay may not know a task it has just accepted (`code:-22`): within this long of the submit
+   * it is pending, after it lost (`GRSAI_NOT_FOUND_GRACE_SECONDS`).
+   */
+  lostGraceMs: number;
   maxInFlightPerProvider: number;
   /** At most this many upstream polls a second per instance, the most overdue tasks first (`PollBudget`). */
   maxPollsPerSecond: number;
@@ -50,7 +59,8 @@ export const defaultTuning: GenerationTuning = {
   pollIntervalMs: 2_000,
   refreshMinMs: 3_000,
   maxBackoffMs: 60_000,
-  unreadableLimit: 3,
+  pollFailureWindowMs: 10 * 60_000,
+  lostGraceMs: 60_000,
   maxInFlightPerProvider: 16,
   maxPollsPerSecond: 60,
   syncCallTimeoutMs: 15 * 60_000,

@@ -13,6 +13,9 @@ export const fastTuning: Partial<GenerationTuning> = {
   submitTimeoutMs: 1_000,
   pollTimeoutMs: 500,
   leaseMs: 5_000,
+  // Polls that fail for a second fail the task; a task the relay does not know is lost at once (relay.test.ts tests the grace).
+  pollFailureWindowMs: 1_000,
+  lostGraceMs: 0,
 };
 
 export const grsaiKey = "sk-grsai-test-key-0123456789";

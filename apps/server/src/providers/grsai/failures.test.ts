@@ -89,12 +89,13 @@ const cases: Array<[string, Scenario]> = [
     },
   ],
   [
-    "code -1 (our upstream account has no credits) while polling",
+    // A failed poll says nothing about the task: it fails once polls have failed for pollFailureWindowMs (1 s here).
+    "code -1 at every poll",
     {
       submit: () => accepted("u5"),
-      result: () => ({ json: { code: -1, msg: "insufficient credits" } }),
+      result: () => ({ json: { code: -1, msg: "system busy" } }),
       status: "failed",
-      msg: upstreamMessages.serviceProblem,
+      msg: upstreamMessages.busy,
     },
   ],
   [

@@ -27,6 +27,9 @@ export function outcomeOfProgress(progress: Progress, phase: "submit" | "poll"):
       const url = progress.results?.find((result) => result.url)?.url ?? progress.url;
       return url ? { kind: "succeeded", url } : unreadable("succeeded without a result url");
     }
+    // Public clients treat `violation` (progress 0, the reason in `error`) as final, like `failed`.
+    case "violation":
+      return { kind: "failed", message: upstreamMessages.contentFiltered, detail: detail || "violation" };
     case "failed":
       if (progress.failure_reason === "output_moderation") return { kind: "failed", message: upstreamMessages.outputModeration, detail };
       if (progress.failure_reason === "input_moderation") return { kind: "failed", message: upstreamMessages.inputModeration, detail };
@@ -37,8 +40,15 @@ export function outcomeOfProgress(progress: Progress, phase: "submit" | "poll"):
   }
 }
 
-/** `{code, msg, data}`: code 0 carries `{id}` (submit) or a progress object (poll). */
+/**
+ * `{code, msg, data}`: code 0 carries `{id}` (submit) or a progress object (poll). An answer framed
+ * as `data: {json}` lines (a relay that streams in `webHook:"-1"` mode too) is read as its lines.
+ * A non-zero code is final at submit (the relay refused the task); while polling it says nothing
+ * about the task (`{code:-1, msg:"system busy"}`) and is transient, except a task the relay does
+ * not know (`-22`), which the reconciler treats as pending for a grace period after the submit.
+ */
 export function parseGrsaiAnswer(text: string, phase: "submit" | "poll"): UpstreamOutcome {
+  if (text.trimStart().startsWith("data:")) return outcomeOfFramed(text, phase);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -57,6 +67,7 @@ export function parseGrsaiAnswer(text: string, phase: "submit" | "poll"): Upstre
     if (phase === "poll" && (code === -22 || /not found|不存在/i.test(msg ?? ""))) {
       return { kind: "failed", message: upstreamMessages.lost, detail: `upstream code ${code}: ${msg ?? ""}`, upstreamLost: true };
     }
+    if (phase === "poll") return { kind: "transient", detail: `poll answered code ${code}: ${msg ?? ""}` };
     return {
       kind: "failed",
       message: upstreamMessages.serviceProblem,
@@ -94,9 +105,32 @@ export async function readGrsaiStream(body: AsyncIterable<Uint8Array>): Promise<
   return outcomeOfLine(buffer + decoder.decode()) ?? unreadable("stream ended without a task id");
 }
 
+/**
+ * A whole answer of `data:` lines: at submit the first line that settles something (as a stream is
+ * read), while polling the last line (the latest state).
+ */
+function outcomeOfFramed(text: string, phase: "submit" | "poll"): UpstreamOutcome {
+  const lines = text.split("\n");
+  if (phase === "submit") {
+    for (const line of lines) {
+      const outcome = outcomeOfLine(line);
+      if (outcome) return outcome;
+    }
+    return unreadable("data: lines without a task id");
+  }
+  const payloads = lines.map(payloadOf).filter((payload) => payload !== "" && payload !== "[DONE]");
+  const last = payloads.at(-1);
+  return last === undefined ? unreadable("data: lines without a state") : parseGrsaiAnswer(last, "poll");
+}
+
+/** What a `data:` line carries ("" for any other line). */
+function payloadOf(line: string): string {
+  return line.startsWith("data:") ? line.slice(5).trim() : "";
+}
+
 /** The outcome a `data:` line settles, or undefined for a line to skip (a comment, progress, `[DONE]`). */
 function outcomeOfLine(line: string): UpstreamOutcome | undefined {
-  const payload = line.startsWith("data:") ? line.slice(5).trim() : "";
+  const payload = payloadOf(line);
   if (!payload || payload === "[DONE]") return undefined;
   const outcome = parseGrsaiAnswer(payload, "submit");
   return outcome.kind === "transient" ? undefined : outcome;
