@@ -124,6 +124,8 @@ export interface Config {
   minClientVersion: string | undefined;
   sessionIdleDays: number;
   waits: { soraSeconds: number; bananaSeconds: number };
+  /** What MODEL_CATALOG loaded with but the operator should see (logged at startup). */
+  catalogWarnings: string[];
   /** How long polls may fail before a task fails, and how long an unknown task counts as just submitted. */
   polling: { failureWindowMs: number; notFoundGraceMs: number };
   trustProxy: boolean | number | string;
@@ -203,6 +205,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotEnvPath: str
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const e = parsed.data;
+  const catalogWarnings: string[] = [];
   const config: Config = {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -219,7 +222,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotEnvPath: str
       simulator: e.OCEAN1_SIMULATOR,
       modelCatalogPath: e.MODEL_CATALOG,
     },
-    catalog: readCatalog(e.MODEL_CATALOG),
+    catalog: readCatalog(e.MODEL_CATALOG, catalogWarnings),
+    catalogWarnings,
     corsOrigins: e.CORS_ORIGINS,
     invitePolicy: e.INVITE_POLICY,
     points: {
@@ -242,9 +246,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotEnvPath: str
   return config;
 }
 
-function readCatalog(path: string | undefined): Catalog {
+function readCatalog(path: string | undefined, warnings: string[]): Catalog {
   try {
-    return loadCatalog(path);
+    return loadCatalog(path, warnings);
   } catch (error) {
     if (!(error instanceof CatalogError)) throw error;
     const lines = error.message.split("\n").map((line) => `  MODEL_CATALOG: ${line}`);

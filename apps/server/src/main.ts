@@ -59,6 +59,7 @@ async function main(): Promise<void> {
   const port = typeof address === "object" && address ? address.port : config.port;
   console.log(`listening on http://${config.host}:${port}`);
   logger.info({ host: config.host, port, version: serverVersion, env: config.env }, "server started");
+  for (const warning of config.catalogWarnings) logger.warn({ catalog: config.providers.modelCatalogPath }, `MODEL_CATALOG: ${warning}`);
   const metricsServer = await startMetricsServer(deps).catch((error: unknown) => {
     throw new StartupError(`METRICS_PORT ${config.metrics.port} on ${config.metrics.host}: ${(error as Error).message}`);
   });

@@ -51,6 +51,18 @@ export const ZBananaCreateRequest = z.object({
 });
 export type BananaCreateRequest = z.infer<typeof ZBananaCreateRequest>;
 
+/**
+ * The options a task is made as, in the request's terms. A model whose upstream ignores an option
+ * is made as one value whatever was asked (`nano-banana` makes `imageSize` 1K): this says which.
+ */
+const ZTaskOptions = z
+  .record(z.string(), z.string())
+  .optional()
+  .meta({
+    description: "The options the task is made as (what the model produces, e.g. imageSize 1K)",
+    example: { imageSize: "1K", aspectRatio: "1:1" },
+  });
+
 /** What a create call answers: the task as it stands when the call returns. */
 export const ZTaskSnapshot = z
   .object({
@@ -58,6 +70,7 @@ export const ZTaskSnapshot = z
     status: ZTaskStatus,
     progress: z.number().int().min(0).max(100).optional(),
     result_url: z.string().optional(),
+    options: ZTaskOptions,
   })
   .meta({ id: "TaskSnapshot" });
 export type TaskSnapshot = z.infer<typeof ZTaskSnapshot>;
@@ -175,6 +188,7 @@ export const ZTaskSummary = z
     /** When the result URL was produced: GrsAI URLs expire about two hours later. */
     result_at: z.iso.datetime().optional(),
     msg: z.string().optional(),
+    options: ZTaskOptions,
     cost: z.number().int(),
     created_at: z.iso.datetime().meta({ example: "2026-02-12T10:00:00.000Z" }),
   })

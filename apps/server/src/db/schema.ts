@@ -106,6 +106,8 @@ export interface TasksTable {
   upstream_model: string;
   /** The mapped upstream parameters (never a key). */
   request: ColumnType<Record<string, unknown>, string, string>;
+  /** The options it is made as, in the catalogue's terms (`PricedRequest.produced`): shown to the user. */
+  options: ColumnType<Record<string, string>, string | undefined, string>;
   /** Null until the upstream accepted the task (and for synchronous Jimeng calls). */
   upstream_id: string | null;
   status: TaskStatus;

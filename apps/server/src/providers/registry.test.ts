@@ -3,7 +3,7 @@ import { withDeadline } from "../lib/http-post.js";
 import { startTestApp, type TestApp } from "../test/app.js";
 import { startFakeUpstream, type FakeUpstream } from "../test/fake-upstream.js";
 import { createTestUser, pointsOf } from "../test/fixtures.js";
-import { bananaRequest, fastTuning, soraRequest } from "../test/generation.js";
+import { bananaRequest, fastTuning, soraOptions, soraRequest } from "../test/generation.js";
 import { ledgerOfTask, taskByPublicId } from "../test/tasks.js";
 import { checkLedger } from "../modules/points/ledger-check.js";
 import type { ProviderEndpoint } from "./endpoints.js";
@@ -89,7 +89,7 @@ describe("a task provider added to the registry alone", () => {
 
     expect(res.body).toEqual({
       status: "success",
-      data: { id: expect.any(String), status: "completed", progress: 100, result_url: "https://acme.example/v.mp4" },
+      data: { id: expect.any(String), status: "completed", progress: 100, result_url: "https://acme.example/v.mp4", options: soraOptions },
     });
     const [submit] = acmeFake.to("/jobs");
     expect(submit?.headers.authorization).toBe("Bearer acme-key");

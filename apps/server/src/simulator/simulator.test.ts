@@ -73,7 +73,15 @@ describe("the simulator, through the app over real HTTP", () => {
   it("steers [never] to a task that is still running when the wait passes", async () => {
     const user = await createTestUser(app.deps, { points: 4 });
     const res = await app.post("/api/proxy/banana", { ...bananaRequest, prompt: `a cat ${steeringWords.never}` }, user.headers);
-    expect(res.body).toEqual({ status: "success", data: { id: expect.any(String), status: "processing", progress: expect.any(Number) } });
+    expect(res.body).toEqual({
+      status: "success",
+      data: {
+        id: expect.any(String),
+        status: "processing",
+        progress: expect.any(Number),
+        options: { imageSize: "1K", aspectRatio: "1:1" },
+      },
+    });
     expect((await app.post("/api/proxy/v1/draw/result", { id: res.body.data.id }, user.headers)).body.data.status).toBe("processing");
   });
 

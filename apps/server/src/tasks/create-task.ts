@@ -70,6 +70,7 @@ export async function chargeAndCreateTask(deps: AppDeps, draft: TaskDraft): Prom
         model: draft.priced.model,
         upstream_model: draft.priced.upstreamModel,
         request: JSON.stringify(draft.request),
+        options: JSON.stringify(draft.priced.produced),
         status: "pending",
         cost: draft.priced.cost,
         charge_ledger_id: charge?.id ?? null,

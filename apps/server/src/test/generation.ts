@@ -40,6 +40,8 @@ export function allProvidersAt(fake: Pick<FakeUpstream, "url">): Record<string, 
 
 export const soraRequest = { model: "sora-2", prompt: "A cat walking on the beach", aspectRatio: "16:9", duration: 5, size: "small" };
 export const bananaRequest = { model: "banana-v1", prompt: "A sunset over mountains", imageSize: "1024x1024", aspectRatio: "1:1" };
+/** The options a task made from `soraRequest` answers with (what the task is made as, in the request's terms). */
+export const soraOptions = { duration: "5", size: "small", aspectRatio: "16:9" };
 
 /** GrsAI answers. */
 export const accepted = (id: string) => ({ json: { code: 0, msg: "success", data: { id } } });

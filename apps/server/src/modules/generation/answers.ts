@@ -2,8 +2,19 @@ import type { CreateTaskResponse, GenerationResult, TaskSnapshot, TaskSummary } 
 import type { Task } from "../../db/schema.js";
 import { failureCodeOf } from "../../providers/outcome.js";
 
+/** The options a task is made as, when it recorded them (tasks from before the column show none). */
+function optionsOf(task: Task): { options?: Record<string, string> } {
+  return Object.keys(task.options).length > 0 ? { options: task.options } : {};
+}
+
 export function toSnapshot(task: Task): TaskSnapshot {
-  return { id: task.public_id, status: task.status, progress: task.progress, ...(task.result_url ? { result_url: task.result_url } : {}) };
+  return {
+    id: task.public_id,
+    status: task.status,
+    progress: task.progress,
+    ...(task.result_url ? { result_url: task.result_url } : {}),
+    ...optionsOf(task),
+  };
 }
 
 /** What a create call answers (DESIGN.md §6): a failed task is `status:"failed"` with its message. */
@@ -39,6 +50,7 @@ export function toSummary(task: Task): TaskSummary {
     ...(task.result_url ? { result_url: task.result_url } : {}),
     ...(task.result_at ? { result_at: task.result_at.toISOString() } : {}),
     ...(task.failure_message ? { msg: task.failure_message } : {}),
+    ...optionsOf(task),
     cost: task.cost,
     created_at: task.created_at.toISOString(),
   };

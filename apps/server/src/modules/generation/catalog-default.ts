@@ -1,6 +1,17 @@
+import type { TaskKind } from "@ocean1/contract";
 import type { CatalogInput } from "./catalog-schema.js";
 
 const same = (...values: string[]) => Object.fromEntries(values.map((value) => [value, { upstream: value }]));
+
+/**
+ * Options an upstream model is known to ignore, by kind and upstream model name: GrsAI's relay
+ * honours `imageSize` only for `nano-banana-pro` (its Nano Banana document lists 1K/2K/4K for the Pro
+ * model alone; `nano-banana` answers its one size). A catalogue file that prices such an option for
+ * such a model loads, with a warning, as if it said `honoured: false`.
+ */
+export const upstreamIgnores: Partial<Record<TaskKind, Readonly<Record<string, readonly string[]>>>> = {
+  banana: { "nano-banana": ["imageSize"] },
+};
 
 const bananaSizes = {
   "1K": { upstream: "1K", points: 4 },
@@ -10,9 +21,17 @@ const bananaSizes = {
   "2048x2048": { upstream: "2K", points: 6 },
   "4096x4096": { upstream: "4K", points: 10 },
 };
-const bananaOptions = {
-  imageSize: { default: "1K", values: bananaSizes },
-  aspectRatio: { default: "auto", values: same("auto", "1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3", "5:4", "4:5", "21:9") },
+const bananaRatios = { default: "auto", values: same("auto", "1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3", "5:4", "4:5", "21:9") };
+/** `nano-banana-pro`: each size is made, and priced, as asked. */
+const bananaProOptions = { imageSize: { default: "1K", values: bananaSizes }, aspectRatio: bananaRatios };
+/** `nano-banana` makes 1K whatever the size: any known size is accepted, made and charged as 1K. */
+const bananaOneSize = {
+  imageSize: {
+    default: "1K",
+    honoured: false,
+    values: Object.fromEntries(Object.keys(bananaSizes).map((size) => [size, { upstream: "1K" }])),
+  },
+  aspectRatio: bananaRatios,
 };
 const jimengRatios = same("1:1", "4:3", "3:4", "16:9", "9:16", "3:2", "2:3", "21:9");
 
@@ -38,9 +57,9 @@ export const defaultCatalog: CatalogInput = {
   banana: {
     default: "nano-banana",
     models: {
-      "banana-v1": { upstream: "nano-banana", options: bananaOptions },
-      "nano-banana": { upstream: "nano-banana", options: bananaOptions },
-      "nano-banana-pro": { upstream: "nano-banana-pro", options: bananaOptions },
+      "banana-v1": { upstream: "nano-banana", points: 4, options: bananaOneSize },
+      "nano-banana": { upstream: "nano-banana", points: 4, options: bananaOneSize },
+      "nano-banana-pro": { upstream: "nano-banana-pro", options: bananaProOptions },
     },
   },
   jimeng_image: {

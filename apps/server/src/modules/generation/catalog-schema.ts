@@ -14,6 +14,13 @@ const ZOptionValue = z.strictObject({
 const ZOption = z.strictObject({
   /** Used when the request leaves the option out. */
   default: z.string().optional(),
+  /**
+   * `false`: the model's upstream ignores this option (GrsAI's `nano-banana` makes one size whatever
+   * `imageSize` says). A request's value is still checked against `values`, but the task is priced,
+   * recorded and shown as the `default` value, and nothing is sent upstream for it. Unset: honoured,
+   * unless the upstream model is known to ignore it (`upstreamIgnores`: then a warning at startup).
+   */
+  honoured: z.boolean().optional(),
   /** Accepted request values (as strings: a duration of 5 is `"5"`) → upstream value and price. */
   values: z.record(z.string().min(1), ZOptionValue).refine((values) => Object.keys(values).length > 0, "needs at least one value"),
 });

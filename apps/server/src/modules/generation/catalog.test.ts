@@ -22,6 +22,7 @@ describe("the built-in catalogue", () => {
       model: "sora-2",
       upstreamModel: "sora-2",
       options: { duration: 10, size: "small", aspectRatio: "16:9" },
+      produced: { duration: "5", size: "small", aspectRatio: "16:9" },
       cost: 20,
     });
   });
@@ -38,7 +39,9 @@ describe("the built-in catalogue", () => {
     expect(priceRequest(builtIn, "banana", "banana-v1", { imageSize: "1024x1024", aspectRatio: "1:1" })).toEqual({
       model: "banana-v1",
       upstreamModel: "nano-banana",
-      options: { imageSize: "1K", aspectRatio: "1:1" },
+      // nano-banana makes one size: the size is not sent, and the task is made (and shown) as 1K.
+      options: { aspectRatio: "1:1" },
+      produced: { imageSize: "1K", aspectRatio: "1:1" },
       cost: 4,
     });
   });
@@ -88,10 +91,92 @@ describe("MODEL_CATALOG", () => {
       model: "sora-cheap",
       upstreamModel: "sora-2",
       options: { duration: 10 },
+      produced: { duration: "10" },
       cost: 1,
     });
     expect(() => priceRequest(catalog, "sora", "sora-2", { duration: 10 })).toThrow(expect.objectContaining({ code: "MODEL_UNKNOWN" }));
     expect(() => priceRequest(catalog, "banana", "banana-v1", {})).toThrow(expect.objectContaining({ code: "MODEL_UNKNOWN" }));
+  });
+
+  it("loads an old file that prices sizes for nano-banana, with a warning, and charges its one size", () => {
+    const file = catalogFile({
+      banana: {
+        models: {
+          "banana-v1": {
+            upstream: "nano-banana",
+            options: {
+              imageSize: { default: "1K", values: { "1K": { upstream: "1K", points: 4 }, "4K": { upstream: "4K", points: 10 } } },
+            },
+          },
+          "nano-banana-pro": {
+            upstream: "nano-banana-pro",
+            options: {
+              imageSize: { default: "1K", values: { "1K": { upstream: "1K", points: 4 }, "4K": { upstream: "4K", points: 10 } } },
+            },
+          },
+        },
+      },
+    });
+    const { catalog, catalogWarnings } = testConfig({ MODEL_CATALOG: file });
+    expect(catalogWarnings).toEqual([
+      expect.stringMatching(/^banana\.models\.banana-v1\.options\.imageSize: upstream "nano-banana" ignores imageSize/),
+    ]);
+    expect(priceRequest(catalog, "banana", "banana-v1", { imageSize: "4K" })).toEqual({
+      model: "banana-v1",
+      upstreamModel: "nano-banana",
+      options: {},
+      produced: { imageSize: "1K" },
+      cost: 4,
+    });
+    // The Pro model makes each size: priced as asked.
+    expect(priceRequest(catalog, "banana", "nano-banana-pro", { imageSize: "4K" })).toMatchObject({
+      options: { imageSize: "4K" },
+      cost: 10,
+    });
+  });
+
+  it("makes a required size of such a model as its cheapest value when the old file gives no default", () => {
+    const file = catalogFile({
+      banana: {
+        models: {
+          "banana-v1": {
+            upstream: "nano-banana",
+            options: { imageSize: { values: { "2048x2048": { upstream: "2K", points: 6 }, "1024x1024": { upstream: "1K", points: 4 } } } },
+          },
+        },
+      },
+    });
+    const { catalog, catalogWarnings } = testConfig({ MODEL_CATALOG: file });
+    expect(catalogWarnings).toEqual([expect.stringContaining('every request is made and charged as "1024x1024"')]);
+    expect(priceRequest(catalog, "banana", "banana-v1", { imageSize: "2048x2048" })).toMatchObject({
+      options: {},
+      produced: { imageSize: "1024x1024" },
+      cost: 4,
+    });
+  });
+
+  it("says nothing of a file that marks the option honoured: false, and still refuses a size it does not list", () => {
+    const file = catalogFile({
+      banana: {
+        models: {
+          "nano-banana": {
+            upstream: "nano-banana",
+            points: 4,
+            options: { imageSize: { default: "1K", honoured: false, values: { "1K": { upstream: "1K" }, "2K": { upstream: "1K" } } } },
+          },
+        },
+      },
+    });
+    const { catalog, catalogWarnings } = testConfig({ MODEL_CATALOG: file });
+    expect(catalogWarnings).toEqual([]);
+    expect(priceRequest(catalog, "banana", "nano-banana", { imageSize: "2K" })).toMatchObject({ produced: { imageSize: "1K" }, cost: 4 });
+    expect(() => priceRequest(catalog, "banana", "nano-banana", { imageSize: "8K" })).toThrow(
+      expect.objectContaining({ code: "OPTION_UNSUPPORTED" }),
+    );
+  });
+
+  it("the built-in catalogue loads without a warning", () => {
+    expect(testConfig({}).catalogWarnings).toEqual([]);
   });
 
   it.each([
@@ -110,6 +195,10 @@ describe("MODEL_CATALOG", () => {
     [
       { sora: { models: { s: { upstream: "s", options: { size: { default: "huge", values: { small: { upstream: "small" } } } } } } } },
       'MODEL_CATALOG: sora.models.s.options.size.default: "huge" is not one of its values',
+    ],
+    [
+      { sora: { models: { s: { upstream: "s", options: { size: { honoured: false, values: { small: { upstream: "small" } } } } } } } },
+      "MODEL_CATALOG: sora.models.s.options.size: an option its upstream ignores (honoured: false) needs the default it is made as",
     ],
     [{ video: {} }, "MODEL_CATALOG: (root)"],
     ["{ not json", "is not valid JSON"],

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { taskKinds } from "@ocean1/contract";
-import { defaultCatalog } from "./catalog-default.js";
+import { defaultCatalog, upstreamIgnores } from "./catalog-default.js";
 import { ZCatalog, type Catalog } from "./catalog-schema.js";
 
 export type { Catalog, CatalogInput, CatalogModel } from "./catalog-schema.js";
@@ -29,15 +29,47 @@ function checkDefaults(catalog: Catalog): string[] {
         if (spec.default !== undefined && !ownEntry(spec.values, spec.default)) {
           problems.push(`${kind}.models.${name}.options.${option}.default: "${spec.default}" is not one of its values`);
         }
+        if (spec.honoured === false && spec.default === undefined)
+          problems.push(
+            `${kind}.models.${name}.options.${option}: an option its upstream ignores (honoured: false) needs the default it is made as`,
+          );
       }
     }
   }
   return problems;
 }
 
-/** Validates a catalogue; every problem names its entry (`banana.models.banana-v1.options.imageSize…`). */
-export function parseCatalog(input: unknown): Catalog {
+/**
+ * An option that says nothing of `honoured`, on a model whose upstream is known to ignore it
+ * (`upstreamIgnores`), is read as `honoured: false`: charged as its default, not as what its values
+ * price (without a default, as its cheapest value). Each such reading is a warning for the operator (a
+ * catalogue from before this was known).
+ */
+function applyKnownIgnores(catalog: Catalog, warnings: string[]): void {
+  for (const kind of taskKinds) {
+    for (const [name, model] of Object.entries(catalog[kind].models)) {
+      for (const option of ownEntry(upstreamIgnores[kind] ?? {}, model.upstream) ?? []) {
+        const spec = ownEntry(model.options, option);
+        if (!spec || spec.honoured !== undefined) continue;
+        spec.honoured = false;
+        // Without a default, the cheapest value is what every request is made and charged as.
+        spec.default ??= Object.entries(spec.values).reduce((a, b) => (b[1].points < a[1].points ? b : a))[0];
+        warnings.push(
+          `${kind}.models.${name}.options.${option}: upstream "${model.upstream}" ignores ${option}; ` +
+            `every request is made and charged as "${spec.default}" (say honoured: false to silence this)`,
+        );
+      }
+    }
+  }
+}
+
+/**
+ * Validates a catalogue; every problem names its entry (`banana.models.banana-v1.options.imageSize…`).
+ * What loads but deserves the operator's eye is pushed onto `warnings`.
+ */
+export function parseCatalog(input: unknown, warnings: string[] = []): Catalog {
   const parsed = ZCatalog.safeParse(input);
+  if (parsed.success) applyKnownIgnores(parsed.data, warnings);
   const problems = parsed.success
     ? checkDefaults(parsed.data)
     : parsed.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`);
@@ -45,9 +77,9 @@ export function parseCatalog(input: unknown): Catalog {
   return parsed.data;
 }
 
-/** The built-in catalogue, or the JSON file at `path` (MODEL_CATALOG) that replaces it. */
-export function loadCatalog(path: string | undefined): Catalog {
-  if (!path) return parseCatalog(defaultCatalog);
+/** The built-in catalogue, or the JSON file at `path` (MODEL_CATALOG) that replaces it; its warnings onto `warnings`. */
+export function loadCatalog(path: string | undefined, warnings: string[] = []): Catalog {
+  if (!path) return parseCatalog(defaultCatalog, warnings);
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -60,5 +92,5 @@ export function loadCatalog(path: string | undefined): Catalog {
   } catch (error) {
     throw new CatalogError(`${path} is not valid JSON: ${(error as Error).message}`);
   }
-  return parseCatalog(json);
+  return parseCatalog(json, warnings);
 }

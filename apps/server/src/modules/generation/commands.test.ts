@@ -79,7 +79,9 @@ describe("tasks show", () => {
       upstream_model: "nano-banana",
       failure_message: expect.stringContaining("审核"),
       failure_detail: "output_moderation: nsfw",
-      request: { model: "nano-banana", prompt: "bad cat", imageSize: "1K", aspectRatio: "1:1" },
+      // nano-banana makes one size: the size is recorded as made, not sent.
+      request: { model: "nano-banana", prompt: "bad cat", aspectRatio: "1:1" },
+      options: { imageSize: "1K", aspectRatio: "1:1" },
       ledger: [
         expect.objectContaining({ type: "consume", amount: -4, description: "Banana 图片生成" }),
         expect.objectContaining({ type: "refund", amount: 4, description: "生成失败退款" }),

@@ -27,13 +27,20 @@ export const tasksListCommand: Command = {
 };
 
 function describeTask(task: TaskDetails): string {
-  const { ledger, request, ...fields } = task;
+  const { ledger, request, options, ...fields } = task;
   const width = Math.max(...Object.keys(fields).map((key) => key.length));
   const lines = Object.entries(fields).map(([key, value]) => {
     const shown = value instanceof Date ? value.toISOString() : value === null ? "" : String(value);
     return `${key.padEnd(width)}  ${shown}`.trimEnd();
   });
-  return [...lines, `${"request".padEnd(width)}  ${JSON.stringify(request)}`, "", "ledger rows:", formatTable(ledger)].join("\n");
+  return [
+    ...lines,
+    `${"options".padEnd(width)}  ${JSON.stringify(options)}`,
+    `${"request".padEnd(width)}  ${JSON.stringify(request)}`,
+    "",
+    "ledger rows:",
+    formatTable(ledger),
+  ].join("\n");
 }
 
 export const tasksShowCommand: Command = {

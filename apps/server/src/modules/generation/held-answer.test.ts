@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../../test/app.js";
 import { startFakeUpstream, type FakeUpstream } from "../../test/fake-upstream.js";
 import { createTestUser, pointsOf, type TestUser } from "../../test/fixtures.js";
-import { accepted, failedWith, fastTuning, grsaiEnv, running, soraRequest, succeeded } from "../../test/generation.js";
+import { accepted, failedWith, fastTuning, grsaiEnv, running, soraOptions, soraRequest, succeeded } from "../../test/generation.js";
 import { ledgerOfTask, pollUntilFinal, taskByPublicId } from "../../test/tasks.js";
 import { upstreamMessages } from "../../providers/outcome.js";
 
@@ -62,7 +62,13 @@ describe("a held sora request", () => {
     expect(chunks.at(-1)!.at - chunks[0]!.at).toBeGreaterThan(500);
     expect(JSON.parse(text)).toEqual({
       status: "success",
-      data: { id: expect.any(String), status: "completed", progress: 100, result_url: "https://cdn.example.com/held.mp4" },
+      data: {
+        id: expect.any(String),
+        status: "completed",
+        progress: 100,
+        result_url: "https://cdn.example.com/held.mp4",
+        options: soraOptions,
+      },
     });
   });
 
@@ -71,7 +77,10 @@ describe("a held sora request", () => {
     const started = Date.now();
     const res = await app.post("/api/proxy/sora", soraRequest, user.headers);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_900);
-    expect(res.body).toEqual({ status: "success", data: { id: expect.any(String), status: "processing", progress: 40 } });
+    expect(res.body).toEqual({
+      status: "success",
+      data: { id: expect.any(String), status: "processing", progress: 40, options: soraOptions },
+    });
     done = true;
     expect(await pollUntilFinal(app, user.headers, res.body.data.id)).toEqual({
       status: "completed",
@@ -101,7 +110,13 @@ describe("a held sora request", () => {
       name: "done",
       data: {
         status: "success",
-        data: { id: progress[0].id, status: "completed", progress: 100, result_url: "https://cdn.example.com/held.mp4" },
+        data: {
+          id: progress[0].id,
+          status: "completed",
+          progress: 100,
+          result_url: "https://cdn.example.com/held.mp4",
+          options: soraOptions,
+        },
       },
     });
   });
@@ -157,7 +172,10 @@ describe("shutdown (SIGTERM)", () => {
       expect(Date.now() - stoppedAt).toBeLessThan(500);
       for (const { text } of answers) {
         const body = JSON.parse(text);
-        expect(body).toEqual({ status: "success", data: { id: expect.any(String), status: "processing", progress: 40 } });
+        expect(body).toEqual({
+          status: "success",
+          data: { id: expect.any(String), status: "processing", progress: 40, options: soraOptions },
+        });
         const task = await taskByPublicId(own.deps, body.data.id);
         expect(task.status).toBe("processing");
         expect(task.refund_ledger_id).toBeNull();

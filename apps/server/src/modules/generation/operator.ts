@@ -50,6 +50,8 @@ export interface TaskDetails extends TaskListRow {
   upstream_model: string;
   upstream_id: string | null;
   request: Record<string, unknown>;
+  /** What the task is made as, in the request's terms (`imageSize: "1K"` for a model with one size). */
+  options: Record<string, string>;
   result_at: Date | null;
   failure_message: string | null;
   failure_detail: string | null;
@@ -93,6 +95,7 @@ export async function showTask(deps: Pick<AppDeps, "db">, publicId: string): Pro
     upstream_model: task.upstream_model,
     upstream_id: task.upstream_id,
     request: task.request,
+    options: task.options,
     result_at: task.result_at,
     failure_message: task.failure_message,
     failure_detail: task.failure_detail,

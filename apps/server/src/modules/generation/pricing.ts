@@ -6,8 +6,13 @@ import { ownEntry, type Catalog } from "./catalog.js";
 export interface PricedRequest {
   model: string;
   upstreamModel: string;
-  /** Option name → the upstream's value (e.g. `duration: 10`, `imageSize: "1K"`). */
+  /** Option name → the upstream's value (e.g. `duration: 10`, `imageSize: "1K"`), for the options it honours. */
   options: Record<string, string | number>;
+  /**
+   * Option name → the catalogue's value the task is made as (`imageSize: "1K"` for a model that
+   * ignores the size, whatever was asked): what the answer and the task list show.
+   */
+  produced: Record<string, string>;
   cost: number;
 }
 
@@ -40,6 +45,7 @@ export function priceRequest(
     throw new AppError("MODEL_UNKNOWN", `${name === undefined ? "请选择模型" : "不支持该模型"}${choices}`, "model");
   }
   const options: Record<string, string | number> = {};
+  const produced: Record<string, string> = {};
   let cost = entry.points;
   for (const [option, spec] of Object.entries(entry.options)) {
     const given = ownEntry(requested, option);
@@ -51,11 +57,15 @@ export function priceRequest(
       const message = key === undefined ? `请选择${label}，可选：${choices}` : `不支持该${label}，可选：${choices}`;
       throw new AppError("OPTION_UNSUPPORTED", message, option);
     }
-    options[option] = value.upstream;
-    cost += value.points;
+    // An option the upstream ignores is made as its default: priced so, and not sent.
+    const made = spec.honoured === false && spec.default !== undefined ? spec.default : key;
+    const madeValue = ownEntry(spec.values, made) ?? value;
+    if (spec.honoured !== false) options[option] = madeValue.upstream;
+    produced[option] = made;
+    cost += madeValue.points;
   }
   // The catalogue is validated at startup: anything else here is a server bug, never a price to charge.
   if (!Number.isSafeInteger(cost) || cost < 0)
     throw new Error(`computed price is not a non-negative integer: ${String(cost)} (${kind} ${name})`);
-  return { model: name, upstreamModel: entry.upstream, options, cost };
+  return { model: name, upstreamModel: entry.upstream, options, produced, cost };
 }

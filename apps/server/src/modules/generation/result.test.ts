@@ -75,6 +75,7 @@ describe("GET /api/user/tasks", () => {
       model: "banana-v1",
       status: "processing",
       progress: expect.any(Number),
+      options: { imageSize: "1K", aspectRatio: "1:1" },
       cost: 4,
       created_at: expect.stringMatching(/Z$/),
     });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../../test/app.js";
 import { startFakeUpstream, type FakeUpstream } from "../../test/fake-upstream.js";
 import { createTestUser } from "../../test/fixtures.js";
-import { accepted, fastTuning, grsaiEnv, running, soraRequest, succeeded } from "../../test/generation.js";
+import { accepted, fastTuning, grsaiEnv, running, soraOptions, soraRequest, succeeded } from "../../test/generation.js";
 
 let fake: FakeUpstream;
 let app: TestApp;
@@ -29,7 +29,13 @@ describe("the generation procedures over tRPC (the typed client's path)", () => 
       result: {
         data: {
           status: "success",
-          data: { id: expect.any(String), status: "completed", progress: 100, result_url: "https://cdn.example.com/trpc.mp4" },
+          data: {
+            id: expect.any(String),
+            status: "completed",
+            progress: 100,
+            result_url: "https://cdn.example.com/trpc.mp4",
+            options: soraOptions,
+          },
         },
       },
     });

@@ -35,7 +35,13 @@ describe("POST /api/proxy/sora", () => {
 
     expect(res.body).toEqual({
       status: "success",
-      data: { id: expect.any(String), status: "completed", progress: 100, result_url: "https://cdn.example.com/out.mp4" },
+      data: {
+        id: expect.any(String),
+        status: "completed",
+        progress: 100,
+        result_url: "https://cdn.example.com/out.mp4",
+        options: { duration: "5", size: "small", aspectRatio: "16:9" },
+      },
     });
     const [submit] = fake.to("/v1/video/sora-video");
     expect(submit?.headers.authorization).toBe(`Bearer ${grsaiKey}`);
@@ -68,21 +74,26 @@ describe("POST /api/proxy/sora", () => {
 });
 
 describe("POST /api/proxy/banana", () => {
-  it("maps banana-v1 and 1024x1024 to nano-banana and 1K, with the reference urls, for 4 points", async () => {
+  it("maps banana-v1 to nano-banana, made as its one size (1K, no imageSize sent), with the reference urls, for 4 points", async () => {
     scriptTask("/v1/draw/nano-banana", "up-banana-1", "https://cdn.example.com/out.png", 1);
     const user = await createTestUser(app.deps, { points: 10 });
     const res = await app.post("/api/proxy/banana", { ...bananaRequest, urls: ["https://img.example.com/a.png"] }, user.headers);
 
     expect(res.body).toEqual({
       status: "success",
-      data: { id: expect.any(String), status: "completed", progress: 100, result_url: "https://cdn.example.com/out.png" },
+      data: {
+        id: expect.any(String),
+        status: "completed",
+        progress: 100,
+        result_url: "https://cdn.example.com/out.png",
+        options: { imageSize: "1K", aspectRatio: "1:1" },
+      },
     });
     const [submit] = fake.to("/v1/draw/nano-banana");
     expect(submit?.headers.authorization).toBe(`Bearer ${grsaiKey}`);
     expect(submit?.json).toEqual({
       model: "nano-banana",
       prompt: "A sunset over mountains",
-      imageSize: "1K",
       aspectRatio: "1:1",
       urls: ["https://img.example.com/a.png"],
       webHook: "-1",
@@ -92,15 +103,27 @@ describe("POST /api/proxy/banana", () => {
     expect(await ledgerOfTask(app.deps, res.body.data.id)).toEqual({ consume: [-4], refund: [] });
   });
 
-  it.each([
-    ["nano-banana-pro", "2048x2048", "nano-banana-pro", "2K", 6],
-    ["nano-banana", "4K", "nano-banana", "4K", 10],
-  ])("prices %s at %s as %s %s for %i points", async (model, imageSize, upstreamModel, upstreamSize, price) => {
-    scriptTask("/v1/draw/nano-banana", `up-${model}`, "https://cdn.example.com/x.png", 0);
+  it("prices nano-banana-pro at 2048x2048 as nano-banana-pro 2K for 6 points", async () => {
+    scriptTask("/v1/draw/nano-banana", "up-pro", "https://cdn.example.com/x.png", 0);
     const user = await createTestUser(app.deps, { points: 10 });
-    await app.post("/api/proxy/banana", { ...bananaRequest, model, imageSize }, user.headers);
-    expect(fake.to("/v1/draw/nano-banana")[0]?.json).toMatchObject({ model: upstreamModel, imageSize: upstreamSize });
-    expect(await pointsOf(app.deps, user.id)).toBe(10 - price);
+    const res = await app.post("/api/proxy/banana", { ...bananaRequest, model: "nano-banana-pro", imageSize: "2048x2048" }, user.headers);
+    expect(fake.to("/v1/draw/nano-banana")[0]?.json).toMatchObject({ model: "nano-banana-pro", imageSize: "2K" });
+    expect(res.body.data.options).toEqual({ imageSize: "2048x2048", aspectRatio: bananaRequest.aspectRatio });
+    expect(await pointsOf(app.deps, user.id)).toBe(4);
+  });
+
+  // GrsAI honours imageSize only for nano-banana-pro: nano-banana makes 1K whatever is asked.
+  it("makes and charges nano-banana at 4K as its one size, 1K for 4 points, and says so", async () => {
+    scriptTask("/v1/draw/nano-banana", "up-one-size", "https://cdn.example.com/x.png", 0);
+    const user = await createTestUser(app.deps, { points: 10 });
+    const res = await app.post("/api/proxy/banana", { ...bananaRequest, model: "nano-banana", imageSize: "4K" }, user.headers);
+    const sent = fake.to("/v1/draw/nano-banana")[0]?.json as Record<string, unknown>;
+    expect(sent).toMatchObject({ model: "nano-banana" });
+    expect(sent).not.toHaveProperty("imageSize");
+    expect(res.body.data.options).toMatchObject({ imageSize: "1K" });
+    expect(await pointsOf(app.deps, user.id)).toBe(6);
+    const listed = await app.get("/api/user/tasks", user.headers);
+    expect(listed.body.data[0]).toMatchObject({ id: res.body.data.id, cost: 4, options: { imageSize: "1K" } });
   });
 });
 
