@@ -65,7 +65,7 @@ export async function completeChat(endpoint: ChatEndpoint, messages: ChatMessage
       const res = await countUpstream(
         "chat",
         post(
-          `${endpoint.baseUrl}/v1/chat/completions`,
+          `${endpoint.baseUrl}/chat/completions`,
           { "Content-Type": "application/json", Authorization: `Bearer ${endpoint.apiKey}` },
           JSON.stringify({ model: endpoint.model, messages, stream: false }),
           signal,
