@@ -78,7 +78,10 @@ export function filteredPromptAnswer(): FakeOpenAiAnswer {
       param: "prompt",
       code: "content_filter",
       status: 400,
-      innererror: { code: "ResponsibleAIPolicyViolation", content_filter_result: { ...violentResults, jailbreak: { filtered: false, detected: false } } },
+      innererror: {
+        code: "ResponsibleAIPolicyViolation",
+        content_filter_result: { ...violentResults, jailbreak: { filtered: false, detected: false } },
+      },
     },
   });
 }

@@ -82,7 +82,9 @@ async function expectRefundedOnce(outcome: Awaited<ReturnType<typeof chatThrough
 /** A moderation is the user's topic, not an outage: no error line, no account alarm, no http_<status> count. */
 function expectNoOutage(outcome: Awaited<ReturnType<typeof chatThrough>>) {
   expect(outcome.counted).toEqual({ moderated: 1 });
-  expect(outcome.lines).toContainEqual(expect.objectContaining({ level: "info", kind: "moderated", msg: "chat provider moderated the conversation" }));
+  expect(outcome.lines).toContainEqual(
+    expect.objectContaining({ level: "info", kind: "moderated", msg: "chat provider moderated the conversation" }),
+  );
   expect(outcome.lines.filter((line) => line.level === "warn" || line.level === "error")).toEqual([]);
   expect(log.text()).not.toContain(apiKey);
 }
@@ -94,7 +96,10 @@ describe("a cat chat the provider moderates", () => {
       "finish_reason content_filter with partial text (Azure OpenAI's output filter)",
       () => completionAnswer({ content: "从前有一座山，山里有" }, "content_filter", true),
     ],
-    ["a message.refusal with content null", () => completionAnswer({ content: null, refusal: "I'm sorry, I can't help with that." }, "stop")],
+    [
+      "a message.refusal with content null",
+      () => completionAnswer({ content: null, refusal: "I'm sorry, I can't help with that." }, "stop"),
+    ],
     ["HTTP 400 error.code content_filter (Azure OpenAI's prompt filter)", filteredPromptAnswer],
     [
       "a stream answered to stream:false that ends in finish_reason content_filter",
@@ -167,5 +172,23 @@ describe("a stream answered to stream:false", () => {
 
   it("leaves the ledger consistent after everything above", async () => {
     expect(await checkLedger(app.deps.db)).toMatchObject({ ok: true, offenders: [] });
+  });
+});
+
+describe("a moderated chat at price 0", () => {
+  it("answers CHAT_MODERATED without a refund in its message, and writes no ledger row", async () => {
+    const free = await startTestApp({ CHAT_BASE_URL: fake.url, CHAT_API_KEY: apiKey, CHAT_PRICE_POINTS: "0" });
+    try {
+      fake.answer = filteredPromptAnswer();
+      const user = await createTestUser(free.deps, { points: 10 });
+      const res = await free.post("/api/proxy/cat/chat", { messages: [{ role: "user", content: "hi" }] }, user.headers);
+      expect(res).toEqual({ status: 200, body: { status: "failed", code: "CHAT_MODERATED", msg: "猫猫不方便聊这个话题，换个话题试试吧" } });
+      expect(await pointsOf(free.deps, user.id)).toBe(10);
+      expect(
+        await free.deps.db.selectFrom("ledger").select("id").where("user_id", "=", user.id).where("type", "!=", "register").execute(),
+      ).toEqual([]);
+    } finally {
+      await free.close();
+    }
   });
 });
