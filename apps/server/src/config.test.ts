@@ -21,6 +21,19 @@ describe("configuration", () => {
     expect(config.providers.simulator).toBe(false);
   });
 
+  it("takes the providers' base URLs as the providers give them, paths included", () => {
+    const urls = {
+      CHAT_BASE_URL: "https://ark.cn-beijing.volces.com/api/v3",
+      GRSAI_BASE_URL: "https://host.example.com/grsai/v1",
+      JIMENG_BASE_URL: "http://127.0.0.1:5100",
+    };
+    expect(load(urls).providers).toMatchObject({
+      chat: { baseUrl: urls.CHAT_BASE_URL },
+      grsai: { baseUrl: urls.GRSAI_BASE_URL },
+      jimeng: { baseUrl: urls.JIMENG_BASE_URL },
+    });
+  });
+
   it("treats an empty variable as unset", () => {
     expect(load({ PORT: "" }).port).toBe(8000);
   });
@@ -116,6 +129,19 @@ describe("configuration messages", () => {
     ],
     [{ CORS_ORIGINS: "https://a.example.com, https://b.example.com/app" }, '"https://b.example.com/app" is not one'],
     [{ CORS_ORIGINS: " , " }, 'CORS_ORIGINS=" , ": must be * or a comma-separated list of origins'],
+    [
+      { CHAT_BASE_URL: "https://api.openai.com/v1/chat/completions" },
+      'CHAT_BASE_URL="https://api.openai.com/v1/chat/completions": must be the base URL without /chat/completions',
+    ],
+    [
+      { CHAT_BASE_URL: "https://x.example.com/v1?key=1" },
+      'CHAT_BASE_URL="https://x.example.com/v1?key=1": must be an http(s) base URL without',
+    ],
+    [{ GRSAI_BASE_URL: "ftp://relay.example.com" }, 'GRSAI_BASE_URL="ftp://relay.example.com": must be a URL'],
+    [
+      { JIMENG_BASE_URL: "https://jimeng.example.com/#v1" },
+      'JIMENG_BASE_URL="https://jimeng.example.com/#v1": must be an http(s) base URL',
+    ],
   ])("names the variable and the value given in English: %j", (env, line) => {
     expect(() => load(env)).toThrow(line);
   });

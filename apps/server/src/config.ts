@@ -8,6 +8,18 @@ const ZPoints = z.coerce.number().int().min(0).max(1_000_000);
 const ZFlag = z.enum(["0", "1", "true", "false"]).transform((value) => value === "1" || value === "true");
 const ZUrl = z.url();
 
+/** A provider's base URL: http(s), no query or fragment (paths are appended to it). */
+const ZProviderUrl = z.url({ protocol: /^https?$/ }).refine((url) => {
+  const parsed = new URL(url);
+  return parsed.search === "" && parsed.hash === "" && !url.includes("?") && !url.includes("#");
+}, "must be an http(s) base URL without a query or fragment");
+
+/** OpenAI-style clients append `/chat/completions` themselves; a URL ending in it would be asked twice. */
+const ZChatUrl = ZProviderUrl.refine(
+  (url) => !/\/chat\/completions\/*$/.test(url),
+  "must be the base URL without /chat/completions (e.g. https://api.openai.com/v1)",
+);
+
 const ZTimeZone = z.string().refine((zone) => {
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: zone });
@@ -59,11 +71,11 @@ export const ZEnv = z.object({
     .regex(/^smtps?:\/\//, "must start with smtp:// or smtps://")
     .optional(),
   MAIL_FROM: z.string().min(3).default("Ocean1 <no-reply@ocean1.local>"),
-  GRSAI_BASE_URL: ZUrl.optional(),
+  GRSAI_BASE_URL: ZProviderUrl.optional(),
   GRSAI_API_KEY: z.string().min(1).optional(),
-  JIMENG_BASE_URL: ZUrl.optional(),
+  JIMENG_BASE_URL: ZProviderUrl.optional(),
   JIMENG_API_KEY: z.string().min(1).optional(),
-  CHAT_BASE_URL: ZUrl.optional(),
+  CHAT_BASE_URL: ZChatUrl.optional(),
   CHAT_API_KEY: z.string().min(1).optional(),
   CHAT_MODEL: z.string().min(1).default("gpt-4o-mini"),
   CAT_PERSONA: z.string().trim().min(1).max(8000).default(defaultCatPersona),

@@ -41,6 +41,7 @@ export const errorMessages = {
   CONTENT_MODERATED: "内容未通过安全审核，积分已退回，请修改后重试",
   PROVIDER_NOT_CONFIGURED: "该服务暂未配置，请联系管理员",
   CHAT_FAILED: "猫猫暂时不在，积分已退还，请稍后再试",
+  CHAT_MODERATED: "猫猫不方便聊这个话题，积分已退还，换个话题试试吧",
   INTERNAL: "服务器内部错误，请稍后再试",
 } as const;
 

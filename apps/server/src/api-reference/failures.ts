@@ -41,5 +41,5 @@ export const operationFailures: Record<OperationName, readonly ErrorCode[]> = {
   listTasks: ["TASK_NOT_FOUND"],
   jimengVideoCreate: jimengCreate,
   jimengImageCreate: jimengCreate,
-  catChat: ["PROVIDER_NOT_CONFIGURED", "INSUFFICIENT_POINTS", "CHAT_FAILED"],
+  catChat: ["PROVIDER_NOT_CONFIGURED", "INSUFFICIENT_POINTS", "CHAT_FAILED", "CHAT_MODERATED"],
 };

@@ -34,7 +34,7 @@ export const points = new Counter({
 
 export const upstreamCalls = new Counter({
   name: "ocean1_upstream_calls_total",
-  help: "Calls to upstream AI providers, by provider and outcome (ok, http_<status>, timeout, error)",
+  help: "Calls to upstream AI providers, by provider and outcome (ok, http_<status>, timeout, error; moderated: the chat provider filtered the conversation)",
   labelNames: ["provider", "outcome"] as const,
   registers: [registry],
 });
@@ -56,15 +56,20 @@ export function countPoints(type: string, delta: number): void {
   if (delta !== 0) points.labels(type, delta > 0 ? "credit" : "debit").inc(Math.abs(delta));
 }
 
+/** Counts one upstream call as `outcome`, for a client that learns what its call came to only from the body. */
+export function countUpstreamOutcome(provider: string, outcome: string): void {
+  upstreamCalls.labels(provider, outcome).inc();
+}
+
 /** Counts one upstream call by what it came to; answers the call's own result or rethrows its error. */
 export async function countUpstream<T extends { status: number }>(provider: string, call: Promise<T>): Promise<T> {
   try {
     const res = await call;
-    upstreamCalls.labels(provider, res.status >= 200 && res.status < 300 ? "ok" : `http_${res.status}`).inc();
+    countUpstreamOutcome(provider, res.status >= 200 && res.status < 300 ? "ok" : `http_${res.status}`);
     return res;
   } catch (error) {
     const name = error instanceof Error ? error.name : "";
-    upstreamCalls.labels(provider, name === "TimeoutError" || name === "AbortError" ? "timeout" : "error").inc();
+    countUpstreamOutcome(provider, name === "TimeoutError" || name === "AbortError" ? "timeout" : "error");
     throw error;
   }
 }

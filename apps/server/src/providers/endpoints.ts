@@ -2,12 +2,15 @@ import type { Config } from "../config.js";
 
 /** Where an upstream AI provider is reached. */
 export interface ProviderEndpoint {
-  /** The server's root, without a trailing `/` or `/v1`: paths such as `/v1/draw/result` are appended. */
+  /** GrsAI, Jimeng: the server's root, without a trailing `/` or `/v1`: paths such as `/v1/draw/result` are appended. */
   baseUrl: string;
   apiKey: string;
 }
 
-/** The chat provider's endpoint, with the model every call names. */
+/**
+ * The chat provider's endpoint, with the model every call names. Its `baseUrl` is an OpenAI-style
+ * base that includes the version path (`https://api.openai.com/v1`): `/chat/completions` is appended.
+ */
 export type ChatEndpoint = ProviderEndpoint & { model: string };
 
 /**
@@ -21,14 +24,32 @@ export interface Providers {
   chat?: ChatEndpoint;
 }
 
-/** `https://api.example.com/v1/` → `https://api.example.com` (DESIGN §6: a trailing `/v1` is tolerated). */
+/**
+ * A GrsAI or Jimeng base URL as the server's root, to which their `/v1/...` paths are appended: a
+ * trailing `/` or `/v1` is dropped, any other path is kept (a relay mounted under a prefix).
+ * `https://grsai.example.com/v1/` → `https://grsai.example.com`; `https://host/grsai` stays.
+ */
 export function normaliseBaseUrl(url: string): string {
   return url.replace(/\/+$/, "").replace(/\/v1$/, "");
 }
 
-function endpoint(baseUrl: string | undefined, apiKey: string | undefined, simulatorUrl: string | undefined): ProviderEndpoint | undefined {
-  if (baseUrl && apiKey) return { baseUrl: normaliseBaseUrl(baseUrl), apiKey };
-  if (simulatorUrl) return { baseUrl: normaliseBaseUrl(simulatorUrl), apiKey: "simulator" };
+/**
+ * A chat base URL as OpenAI-style clients read it: one with a path is used as given (the version
+ * path is the provider's: `https://open.bigmodel.cn/api/paas/v4`), a bare host gets `/v1`.
+ */
+export function chatBaseUrl(url: string): string {
+  const trimmed = url.replace(/\/+$/, "");
+  return new URL(trimmed).pathname === "/" ? `${trimmed}/v1` : trimmed;
+}
+
+function endpoint(
+  baseUrl: string | undefined,
+  apiKey: string | undefined,
+  simulatorUrl: string | undefined,
+  normalise: (url: string) => string = normaliseBaseUrl,
+): ProviderEndpoint | undefined {
+  if (baseUrl && apiKey) return { baseUrl: normalise(baseUrl), apiKey };
+  if (simulatorUrl) return { baseUrl: normalise(simulatorUrl), apiKey: "simulator" };
   return undefined;
 }
 
@@ -38,7 +59,7 @@ function endpoint(baseUrl: string | undefined, apiKey: string | undefined, simul
  */
 export function resolveProviders(config: Config, simulatorUrl?: string): Providers {
   const { grsai, jimeng, chat } = config.providers;
-  const chatAt = endpoint(chat.baseUrl, chat.apiKey, simulatorUrl);
+  const chatAt = endpoint(chat.baseUrl, chat.apiKey, simulatorUrl, chatBaseUrl);
   const chatEndpoint: ChatEndpoint | undefined = chatAt && { ...chatAt, model: chat.model };
   return {
     grsai: endpoint(grsai.baseUrl, grsai.apiKey, simulatorUrl),

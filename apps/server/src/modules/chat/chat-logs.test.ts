@@ -80,7 +80,7 @@ describe("what the operator reads about a failed cat chat", () => {
   });
 
   it("removes the key from an upstream error text that echoes it", async () => {
-    const chat = { baseUrl: echoingUrl, apiKey, model: "m" };
+    const chat = { baseUrl: `${echoingUrl}/v1`, apiKey, model: "m" };
     const { lines, raw } = await chatLogged("hi", { ...app.deps.providers, chat });
     expect(lines).toContainEqual(expect.objectContaining({ level: "error", detail: expect.stringContaining("[redacted]") }));
     expect(raw).not.toContain(apiKey);

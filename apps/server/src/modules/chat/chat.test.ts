@@ -4,6 +4,7 @@ import { startChatUpstream, type ChatUpstream } from "../../test/chat-upstream.j
 import { startTestApp, type TestApp } from "../../test/app.js";
 import { createTestUser, pointsOf, type TestUser } from "../../test/fixtures.js";
 import { checkLedger } from "../points/ledger-check.js";
+import { simulatedCatReply } from "../../providers/openai-chat/simulator.js";
 import { defaultCatPersona } from "./persona.js";
 
 const apiKey = `sk-test-${randomUUID()}`;
@@ -116,6 +117,35 @@ describe("cat chat against an OpenAI-compatible upstream", () => {
       { type: "refund", amount: price, balance_after: 10, description: "对话失败退款", ref: rows[0]?.ref },
     ]);
     expect(await callStatuses(user)).toEqual(["refunded"]);
+  });
+
+  it.each([
+    ["finish_reason content_filter", "[content-filter]"],
+    ["a refusal", "[refusal]"],
+    ["an HTTP 400 content_filter", "[filter-400]"],
+    ["a stream cut by content_filter", "[stream-filter]"],
+  ])("answers CHAT_MODERATED on %s and refunds exactly once", async (_name, steer) => {
+    const user = await createTestUser(app.deps, { points: 10 });
+    const res = await chat(user, [{ role: "user", content: `讲个故事 ${steer}` }]);
+    expect(res).toEqual({
+      status: 200,
+      body: { status: "failed", code: "CHAT_MODERATED", msg: "猫猫不方便聊这个话题，积分已退还，换个话题试试吧" },
+    });
+    expect(upstream.requests).toHaveLength(1);
+    expect(await pointsOf(app.deps, user.id)).toBe(10);
+    expect((await ledgerOf(user)).map((row) => [row.type, row.amount])).toEqual([
+      ["consume", -price],
+      ["refund", price],
+    ]);
+    expect(await callStatuses(user)).toEqual(["refunded"]);
+  });
+
+  it("reads the simulator's [stream] answer to stream:false as the reply", async () => {
+    const user = await createTestUser(app.deps, { points: 10 });
+    const res = await chat(user, [{ role: "user", content: "今天好累 [stream]" }]);
+    expect(res.body).toEqual({ status: "success", reply: simulatedCatReply("今天好累 [stream]") });
+    expect(await pointsOf(app.deps, user.id)).toBe(10 - price);
+    expect(await callStatuses(user)).toEqual(["answered"]);
   });
 
   it("refuses a user who cannot pay with INSUFFICIENT_POINTS and sends nothing upstream", async () => {

@@ -27,18 +27,35 @@ function logUpstreamFailure(log: Logger, error: unknown, ref: string | undefined
     return;
   }
   const fields = { ref, kind: error.kind, httpStatus: error.httpStatus, detail: error.detail };
-  if (error.kind === "account") log.error(fields, "chat provider refused our account: check CHAT_API_KEY and the provider's quota");
+  // The provider's content filter judged the conversation: the user's matter, not an outage.
+  if (error.kind === "moderated") log.info(fields, "chat provider moderated the conversation");
+  else if (error.kind === "account") log.error(fields, "chat provider refused our account: check CHAT_API_KEY and the provider's quota");
   else log.warn(fields, "chat provider failed");
 }
 
-async function refundOrReport(deps: ChatDeps, caller: ChatCaller, callId: string): Promise<AppError> {
+/**
+ * What the user reads when no reply comes: the code's message of the contract (refunded) unless the
+ * chat was free, or its refund must wait for the sweep. A moderation asks for another topic, not a retry.
+ */
+const failureMessages = {
+  CHAT_FAILED: { free: "猫猫暂时不在，请稍后再试", refundLater: "猫猫暂时不在，积分稍后自动退还，请稍后再试" },
+  CHAT_MODERATED: { free: "猫猫不方便聊这个话题，换个话题试试吧", refundLater: "猫猫不方便聊这个话题，积分稍后自动退还，换个话题试试吧" },
+} as const;
+
+type ChatFailureCode = keyof typeof failureMessages;
+
+function failureCodeOf(error: unknown): ChatFailureCode {
+  return error instanceof ChatUpstreamError && error.kind === "moderated" ? "CHAT_MODERATED" : "CHAT_FAILED";
+}
+
+async function refundOrReport(deps: ChatDeps, caller: ChatCaller, callId: string, code: ChatFailureCode): Promise<AppError> {
   try {
     await refundChat(deps.db, callId);
-    return new AppError("CHAT_FAILED");
+    return new AppError(code);
   } catch (error) {
     // The call stays pending: the background sweep refunds it once the database answers again.
     caller.log.error({ err: error, ref: chatRef(callId) }, "cat chat refund failed; the sweep will retry it");
-    return new AppError("CHAT_FAILED", "猫猫暂时不在，积分稍后自动退还，请稍后再试");
+    return new AppError(code, failureMessages[code].refundLater);
   }
 }
 
@@ -57,8 +74,9 @@ export async function catChat(deps: ChatDeps, caller: ChatCaller, request: CatCh
     reply = await chatProvider.complete(endpoint, withPersona(request.messages, deps.config.chat.persona), deps.config.chat.timeoutMs);
   } catch (error) {
     logUpstreamFailure(caller.log, error, callId && chatRef(callId));
-    if (!callId) throw new AppError("CHAT_FAILED", "猫猫暂时不在，请稍后再试");
-    throw await refundOrReport(deps, caller, callId);
+    const code = failureCodeOf(error);
+    if (!callId) throw new AppError(code, failureMessages[code].free);
+    throw await refundOrReport(deps, caller, callId, code);
   }
   if (callId) {
     // The reply is the user's either way; a row left pending here is refunded by the sweep (in the user's favour).

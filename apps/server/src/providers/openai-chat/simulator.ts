@@ -26,7 +26,7 @@ export function simulatedCatReply(lastUserMessage: string): string {
   const templates = chinese ? chineseReplies : englishReplies;
   const topic =
     lastUserMessage
-      .replace(/\[[a-z0-9]+\]/gi, "")
+      .replace(/\[[a-z0-9-]+\]/gi, "")
       .replace(/\s+/g, " ")
       .trim()
       .slice(0, 20) || (chinese ? "这个" : "that");
@@ -47,15 +47,57 @@ function lastUserContent(body: unknown): string | undefined {
   return users.at(-1)?.content ?? "";
 }
 
-function completion(model: string, content: string) {
+function completion(model: string, content: string | null, finishReason = "stop", refusal: string | null = null) {
+  const length = content?.length ?? 0;
   return {
     id: `chatcmpl-sim-${randomUUID()}`,
     object: "chat.completion",
     created: Math.floor(Date.now() / 1000),
     model,
-    choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: "stop" }],
-    usage: { prompt_tokens: 0, completion_tokens: content.length, total_tokens: content.length },
+    choices: [{ index: 0, message: { role: "assistant", content, refusal }, finish_reason: finishReason }],
+    usage: { prompt_tokens: 0, completion_tokens: length, total_tokens: length },
   };
+}
+
+/** Azure OpenAI's answer to a prompt its content filter stops: HTTP 400 `content_filter`. */
+function filteredPrompt(res: Response): void {
+  res.status(400).json({
+    error: {
+      message: "The response was filtered due to the prompt triggering Azure OpenAI's content management policy.",
+      type: null,
+      param: "prompt",
+      code: "content_filter",
+      status: 400,
+      innererror: {
+        code: "ResponsibleAIPolicyViolation",
+        content_filter_result: {
+          hate: { filtered: false, severity: "safe" },
+          self_harm: { filtered: false, severity: "safe" },
+          sexual: { filtered: false, severity: "safe" },
+          violence: { filtered: true, severity: "medium" },
+        },
+      },
+    },
+  });
+}
+
+/**
+ * The reply as a server-sent event stream of `chat.completion.chunk` objects ending in
+ * `data: [DONE]`, as some compatible servers answer even a `stream: false` request; with
+ * `filtered`, the stream stops half-way with `finish_reason: "content_filter"`.
+ */
+function streamed(res: Response, model: string, content: string, filtered = false): void {
+  const id = `chatcmpl-sim-${randomUUID()}`;
+  const created = Math.floor(Date.now() / 1000);
+  const chunk = (delta: object, finishReason: string | null) =>
+    `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices: [{ index: 0, delta, finish_reason: finishReason }] })}\n\n`;
+  const pieces = content.match(/[\s\S]{1,6}/g) ?? [];
+  const sent = filtered ? pieces.slice(0, Math.ceil(pieces.length / 2)) : pieces;
+  res.status(200).type("text/event-stream").set("Cache-Control", "no-cache");
+  res.write(chunk({ role: "assistant", content: "" }, null));
+  for (const piece of sent) res.write(chunk({ content: piece }, null));
+  res.write(chunk({}, filtered ? "content_filter" : "stop"));
+  res.end("data: [DONE]\n\n");
 }
 
 /** Holds the answer for `ms`, unless the caller hangs up first (then nothing is sent). */
@@ -68,7 +110,10 @@ function afterDelay(req: Request, ms: number, answer: () => void): void {
  * The OpenAI-compatible chat protocol (`POST /v1/chat/completions`, non-streaming) with fake
  * answers in character. Steering words in the last user message: `[fail]` 500, `[rate]`/`[429]`
  * 429, `[quota]` 429 insufficient_quota, `[auth]` 401, `[slow]` answers late, `[garbage]` not
- * JSON, `[empty]` an empty reply, `[reset]` drops the connection.
+ * JSON, `[empty]` an empty reply, `[reset]` drops the connection; moderation: `[content-filter]`
+ * `finish_reason: "content_filter"` with `content: null`, `[refusal]` a `message.refusal`,
+ * `[filter-400]` Azure's HTTP 400 `content_filter`; `[stream]` the reply as an event stream
+ * although `stream: false` was asked, `[stream-filter]` one cut by `finish_reason: "content_filter"`.
  */
 export function chatSimulatorRoutes(options: ChatSimulatorOptions = {}): Router {
   const slowMs = options.slowMs ?? 30_000;
@@ -90,6 +135,11 @@ export function chatSimulatorRoutes(options: ChatSimulatorOptions = {}): Router 
     if (steer("reset")) return void req.socket.destroy();
     if (steer("garbage")) return void res.status(200).type("text/html").send("<html><body>502 Bad Gateway</body></html>");
     if (steer("empty")) return void res.json(completion(model, ""));
+    if (steer("content-filter")) return void res.json(completion(model, null, "content_filter"));
+    if (steer("refusal")) return void res.json(completion(model, null, "stop", "I'm sorry, I can't help with that."));
+    if (steer("filter-400")) return filteredPrompt(res);
+    if (steer("stream-filter")) return streamed(res, model, simulatedCatReply(last), true);
+    if (steer("stream")) return streamed(res, model, simulatedCatReply(last));
     const answer = () => void res.json(completion(model, simulatedCatReply(last)));
     if (steer("slow")) return afterDelay(req, slowMs, answer);
     answer();
