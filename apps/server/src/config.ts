@@ -97,6 +97,9 @@ export const ZEnv = z.object({
   // A GrsAI task fails once its polls have failed this long in a row; a task the relay does not know is pending this long after its submit.
   GRSAI_POLL_FAILURE_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
   GRSAI_NOT_FOUND_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  // jimeng-api waits for ByteDance up to 30 min (images) and 60 min (videos): we wait as long for its answer.
+  JIMENG_IMAGE_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(240).default(30),
+  JIMENG_VIDEO_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(240).default(60),
   TRUST_PROXY: ZTrustProxy.default(false),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   ALLOW_DEV_DEFAULTS_IN_PRODUCTION: ZFlag.default(false),
@@ -140,6 +143,8 @@ export interface Config {
   catalogWarnings: string[];
   /** How long polls may fail before a task fails, and how long an unknown task counts as just submitted. */
   polling: { failureWindowMs: number; notFoundGraceMs: number };
+  /** How long one Jimeng call may take, by kind (the task shows processing meanwhile). */
+  syncTimeouts: { jimeng_image: number; jimeng_video: number };
   trustProxy: boolean | number | string;
   logLevel: Env["LOG_LEVEL"];
   /** `/metrics`: its own listener when `port` is set; on the public port only with `token` (Bearer). */
@@ -250,6 +255,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotEnvPath: str
     sessionIdleDays: e.SESSION_IDLE_DAYS,
     waits: { soraSeconds: e.SORA_WAIT_SECONDS, bananaSeconds: e.BANANA_WAIT_SECONDS },
     polling: { failureWindowMs: e.GRSAI_POLL_FAILURE_MINUTES * 60_000, notFoundGraceMs: e.GRSAI_NOT_FOUND_GRACE_SECONDS * 1000 },
+    syncTimeouts: { jimeng_image: e.JIMENG_IMAGE_TIMEOUT_MINUTES * 60_000, jimeng_video: e.JIMENG_VIDEO_TIMEOUT_MINUTES * 60_000 },
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST, token: e.METRICS_TOKEN },

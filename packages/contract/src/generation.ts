@@ -63,6 +63,18 @@ const ZTaskOptions = z
     example: { imageSize: "1K", aspectRatio: "1:1" },
   });
 
+/**
+ * Every result of a completed task, the first being `result_url`: a jimeng-4.x image task makes four
+ * images. Present whenever `result_url` is; callers that read `result_url` alone see the first.
+ */
+const ZResultUrls = z
+  .array(z.string())
+  .optional()
+  .meta({
+    description: "Every result of the task, the first being result_url (jimeng-4.x makes four images)",
+    example: ["https://cdn.example.com/a.png", "https://cdn.example.com/b.png"],
+  });
+
 /** What a create call answers: the task as it stands when the call returns. */
 export const ZTaskSnapshot = z
   .object({
@@ -70,6 +82,7 @@ export const ZTaskSnapshot = z
     status: ZTaskStatus,
     progress: z.number().int().min(0).max(100).optional(),
     result_url: z.string().optional(),
+    result_urls: ZResultUrls,
     options: ZTaskOptions,
   })
   .meta({ id: "TaskSnapshot" });
@@ -111,6 +124,7 @@ export const ZGenerationResult = z
     status: ZTaskStatus,
     progress: z.number().int().min(0).max(100).optional(),
     result_url: z.string().optional(),
+    result_urls: ZResultUrls,
     msg: z.string().optional(),
     code: ZTaskFailureCode,
   })
@@ -185,6 +199,7 @@ export const ZTaskSummary = z
     status: ZTaskStatus,
     progress: z.number().int().min(0).max(100),
     result_url: z.string().optional(),
+    result_urls: ZResultUrls,
     /** When the result URL was produced: GrsAI URLs expire about two hours later. */
     result_at: z.iso.datetime().optional(),
     msg: z.string().optional(),

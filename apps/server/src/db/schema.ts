@@ -113,6 +113,8 @@ export interface TasksTable {
   status: TaskStatus;
   progress: Generated<number>;
   result_url: string | null;
+  /** Every result, the first being `result_url` (Jimeng 4.x makes four images); null before a result. */
+  result_urls: string[] | null;
   result_at: Date | null;
   /** Chinese, for the user. */
   failure_message: string | null;

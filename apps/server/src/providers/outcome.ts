@@ -3,11 +3,17 @@ import { post, type PostAnswer } from "../lib/http-post.js";
 import type { ProviderEndpoint } from "./endpoints.js";
 import { classifyStatus } from "./http-status.js";
 
+/** A task's results: at least one. */
+export type ResultUrls = readonly [string, ...string[]];
+
+export const isNonEmpty = (urls: readonly string[]): urls is ResultUrls => urls.length > 0;
+
 /** What an upstream call came to, in the terms the task machinery acts on. */
 export type UpstreamOutcome =
   | { kind: "accepted"; upstreamId: string }
   | { kind: "running"; progress: number }
-  | { kind: "succeeded"; url: string }
+  /** Every result the upstream made (Jimeng 4.x answers four images): the first is the task's `result_url`. */
+  | { kind: "succeeded"; urls: ResultUrls }
   /** Final: the task fails and is refunded. `message` is for the user, `detail` for the operator. */
   | {
       kind: "failed";
@@ -31,6 +37,7 @@ export const upstreamMessages = {
   outputModeration: "生成的内容未通过安全审核，积分已退回，请调整提示词后重试",
   inputModeration: "提示词或参考图未通过安全审核，积分已退回，请修改后重试",
   contentFiltered: "提示词、参考图或生成内容未通过安全审核，积分已退回，请修改后重试",
+  referenceRefused: "参考图未通过安全审核，积分已退回，请更换参考图后重试",
   error: "生成失败，积分已退回，请稍后重试",
   tooLong: "生成超时，积分已退回，请稍后重试",
   interrupted: "任务提交中断（服务重启），积分已退回，请重新提交",
@@ -42,6 +49,7 @@ const moderationMessages: ReadonlySet<string> = new Set([
   upstreamMessages.outputModeration,
   upstreamMessages.inputModeration,
   upstreamMessages.contentFiltered,
+  upstreamMessages.referenceRefused,
 ]);
 
 /**

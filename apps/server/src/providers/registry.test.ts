@@ -23,7 +23,7 @@ async function acmeCall(endpoint: ProviderEndpoint, path: string, body: unknown,
     const byStatus = await outcomeOfRefusal(res);
     if (byStatus) return byStatus;
     const answer = JSON.parse(await res.text(10_000)) as { job?: string; state?: string; video?: string; reason?: string };
-    if (answer.state === "done" && answer.video) return { kind: "succeeded", url: answer.video };
+    if (answer.state === "done" && answer.video) return { kind: "succeeded", urls: [answer.video] };
     if (answer.state === "error") return { kind: "failed", message: upstreamMessages.error, detail: answer.reason ?? "error" };
     if (answer.job) return { kind: "accepted", upstreamId: answer.job };
     return { kind: "running", progress: 50 };
@@ -89,7 +89,14 @@ describe("a task provider added to the registry alone", () => {
 
     expect(res.body).toEqual({
       status: "success",
-      data: { id: expect.any(String), status: "completed", progress: 100, result_url: "https://acme.example/v.mp4", options: soraOptions },
+      data: {
+        id: expect.any(String),
+        status: "completed",
+        progress: 100,
+        result_url: "https://acme.example/v.mp4",
+        result_urls: ["https://acme.example/v.mp4"],
+        options: soraOptions,
+      },
     });
     const [submit] = acmeFake.to("/jobs");
     expect(submit?.headers.authorization).toBe("Bearer acme-key");

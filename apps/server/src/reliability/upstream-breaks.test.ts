@@ -25,7 +25,7 @@ beforeAll(async () => {
       CHAT_PRICE_POINTS: "3",
       CHAT_TIMEOUT_MS: "2000",
     },
-    { tuning: { ...fastTuning, syncCallTimeoutMs: 1_500 } },
+    { tuning: { ...fastTuning, syncCallTimeoutMs: { jimeng_image: 1_500, jimeng_video: 1_500 } } },
   );
 });
 afterAll(async () => {

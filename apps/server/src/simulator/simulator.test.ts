@@ -19,7 +19,8 @@ beforeAll(async () => {
   simulator = await startSimulator({ taskMs: 400 });
   app = await startTestApp(
     { GRSAI_BASE_URL: simulator.url, GRSAI_API_KEY: "sim-key", SORA_WAIT_SECONDS: "3", BANANA_WAIT_SECONDS: "3" },
-    { tuning: fastTuning },
+    // [not-found] is unknown to the relay for 1.5 s and [poll-busy] answers two polls busy: both inside these.
+    { tuning: { ...fastTuning, lostGraceMs: 5_000, pollFailureWindowMs: 5_000 } },
   );
 });
 afterAll(async () => {
@@ -116,6 +117,33 @@ describe("the simulator, through the app over real HTTP", () => {
     expect(res.status).toBe(401);
   });
 
+  it.each([
+    [steeringWords.pollBusy, "two polls answer {code:-1, msg:system busy}"],
+    [steeringWords.notFound, "the first polls answer code -22"],
+    [steeringWords.framed, "the submit answers a data: line"],
+  ])("steers %s (%s) to a completed task, charged once", async (word, _what) => {
+    const user = await createTestUser(app.deps, { points: 4 });
+    const res = await app.post("/api/proxy/banana", { ...bananaRequest, prompt: `a cat ${word}` }, user.headers);
+    expect(await pollUntilFinal(app, user.headers, res.body.data.id)).toMatchObject({ status: "completed" });
+    expect(await ledgerOfTask(app.deps, res.body.data.id)).toEqual({ consume: [-4], refund: [] });
+  });
+
+  it("steers [violation] to a moderated task at the first poll, refunded once", async () => {
+    const user = await createTestUser(app.deps, { points: 4 });
+    const res = await app.post("/api/proxy/banana", { ...bananaRequest, prompt: `a cat ${steeringWords.violation}` }, user.headers);
+    expect(res.body).toMatchObject({ status: "failed", code: "CONTENT_MODERATED", msg: upstreamMessages.contentFiltered });
+    expect(await ledgerOfTask(app.deps, res.body.data.id)).toEqual({ consume: [-4], refund: [4] });
+  });
+
+  it("steers [submit-500] to one submit, failed and refunded: never resubmitted", async () => {
+    const user = await createTestUser(app.deps, { points: 4 });
+    const before = simulator.state.counts.submit;
+    const res = await app.post("/api/proxy/banana", { ...bananaRequest, prompt: `a cat ${steeringWords.submitError}` }, user.headers);
+    expect(res.body).toMatchObject({ status: "failed", msg: upstreamMessages.busy });
+    expect(simulator.state.counts.submit - before).toBe(1);
+    expect(await pointsOf(app.deps, user.id)).toBe(4);
+  });
+
   it("leaves the ledger consistent", async () => {
     expect(await checkLedger(app.deps.db)).toMatchObject({ ok: true });
   });
@@ -126,7 +154,7 @@ describe("the simulator's Jimeng protocol, through the app", () => {
   beforeAll(async () => {
     jimengApp = await startTestApp(
       { JIMENG_BASE_URL: simulator.url, JIMENG_API_KEY: "sim-session" },
-      { tuning: { ...fastTuning, syncCallTimeoutMs: 1_500 } },
+      { tuning: { ...fastTuning, syncCallTimeoutMs: { jimeng_image: 1_500, jimeng_video: 1_500 } } },
     );
   });
   afterAll(() => jimengApp.close());
@@ -140,7 +168,11 @@ describe("the simulator's Jimeng protocol, through the app", () => {
       await fetch(`${jimengApp.url}/api/proxy/jimeng/image`, { method: "POST", headers: user.headers, body: form })
     ).json()) as { data: { id: string } };
     const final = await pollUntilFinal(jimengApp, user.headers, created.data.id);
+    // jimeng-api answers four images for an image: all four are kept, the first is result_url.
     expect(final).toMatchObject({ status: "completed", result_url: expect.stringMatching(/\.png$/) });
+    const urls = final.result_urls as string[];
+    expect(urls).toHaveLength(4);
+    expect(urls[0]).toBe(final.result_url);
     const file = Buffer.from(await (await fetch(String(final.result_url))).arrayBuffer());
     expect(file.subarray(1, 4).toString("ascii")).toBe("PNG");
   });
@@ -158,7 +190,9 @@ describe("the simulator's Jimeng protocol, through the app", () => {
     [steeringWords.reject, upstreamMessages.serviceProblem],
     [steeringWords.fail, upstreamMessages.error],
     [steeringWords.garbage, upstreamMessages.unreadable],
-    [steeringWords.busy, upstreamMessages.busy],
+    [steeringWords.busy, upstreamMessages.error],
+    [steeringWords.expired, upstreamMessages.serviceProblem],
+    [steeringWords.violation, upstreamMessages.referenceRefused],
     [steeringWords.hang, upstreamMessages.tooLong],
   ])("steers %s to a failed task, refunded once", async (word, msg) => {
     const user = await createTestUser(jimengApp.deps, { points: 4 });
@@ -167,7 +201,7 @@ describe("the simulator's Jimeng protocol, through the app", () => {
       status: "failed",
       progress: 0,
       msg,
-      code: msg === upstreamMessages.contentFiltered ? "CONTENT_MODERATED" : "UPSTREAM_FAILED",
+      code: msg === upstreamMessages.contentFiltered || msg === upstreamMessages.referenceRefused ? "CONTENT_MODERATED" : "UPSTREAM_FAILED",
     });
     expect(await ledgerOfTask(jimengApp.deps, created.body.data.id)).toEqual({ consume: [-4], refund: [4] });
   });

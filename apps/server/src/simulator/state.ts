@@ -88,6 +88,8 @@ export function progressOf(task: SimulatedTask, baseUrl: string) {
     const progress = Math.min(95, Math.floor((elapsed / task.durationMs) * 100));
     return { ...base, progress: steering.never ? Math.min(progress, 50) : progress };
   }
+  // Public GrsAI clients stop at `violation` (progress 0, the reason in `error`), as at `failed`.
+  if (steering.violation) return { ...base, progress: 0, status: "violation", error: "content violates the usage policy" };
   if (steering.moderation)
     return { ...base, progress: 100, status: "failed", failure_reason: "output_moderation", error: "output blocked by moderation" };
   if (steering.inputModeration)

@@ -12,6 +12,12 @@ export const steeringWords = {
   garbage: "[garbage]",
   hang: "[hang]",
   busy: "[busy]",
+  violation: "[violation]",
+  pollBusy: "[poll-busy]",
+  notFound: "[not-found]",
+  framed: "[framed]",
+  submitError: "[submit-500]",
+  expired: "[expired]",
 } as const;
 
 export type Steering = Record<keyof typeof steeringWords, boolean>;

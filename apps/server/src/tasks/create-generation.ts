@@ -18,8 +18,12 @@ export interface GenerationOptions {
 }
 
 export function createGeneration(core: CoreDeps, options: GenerationOptions = {}): Generation {
-  const { polling } = core.config;
-  const configured: Partial<GenerationTuning> = { pollFailureWindowMs: polling.failureWindowMs, lostGraceMs: polling.notFoundGraceMs };
+  const { polling, syncTimeouts } = core.config;
+  const configured: Partial<GenerationTuning> = {
+    pollFailureWindowMs: polling.failureWindowMs,
+    lostGraceMs: polling.notFoundGraceMs,
+    syncCallTimeoutMs: syncTimeouts,
+  };
   const fullTuning = { ...defaultTuning, ...configured, ...options.tuning };
   const instanceId = `instance-${randomUUID()}`;
   const generation: Generation = {

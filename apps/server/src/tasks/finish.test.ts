@@ -47,9 +47,9 @@ describe("completeTask", () => {
     const task = await pendingTask(user.id);
     const before = await counted("completed");
 
-    expect(await completeTask(app.deps.db, task.id, "https://cdn.example.com/a.png")).toBe(true);
+    expect(await completeTask(app.deps.db, task.id, ["https://cdn.example.com/a.png"])).toBe(true);
     expect(await counted("completed")).toEqual({ banana: before.banana + 1, all: before.all + 1 });
-    expect(await completeTask(app.deps.db, task.id, "https://cdn.example.com/b.png")).toBe(false);
+    expect(await completeTask(app.deps.db, task.id, ["https://cdn.example.com/b.png"])).toBe(false);
     expect(await counted("completed")).toEqual({ banana: before.banana + 1, all: before.all + 1 });
     expect(await taskByPublicId(app.deps, task.public_id)).toMatchObject({
       status: "completed",
@@ -83,7 +83,7 @@ describe("failTask", () => {
   it("neither fails nor counts as failed a task that already completed", async () => {
     const user = await createTestUser(app.deps, { points: 100 });
     const task = await pendingTask(user.id);
-    await completeTask(app.deps.db, task.id, "https://cdn.example.com/c.png");
+    await completeTask(app.deps.db, task.id, ["https://cdn.example.com/c.png"]);
     const before = await counted("failed");
 
     expect(await failTask(app.deps.db, task.id, failure)).toBe(false);

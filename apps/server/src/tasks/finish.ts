@@ -1,5 +1,6 @@
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../db/schema.js";
+import type { ResultUrls } from "../providers/outcome.js";
 import { tasks } from "../metrics/metrics.js";
 import { changePoints } from "../modules/points/ledger.js";
 import { taskRef } from "../modules/points/refs.js";
@@ -11,14 +12,15 @@ export const refundDescription = "生成失败退款";
  * Completes a task: a compare-and-set from an unfinished status, so a task is completed at most
  * once and never after it failed. Answers whether this call made the change.
  */
-export async function completeTask(db: Kysely<Database>, id: number, resultUrl: string, upstreamCalls = 1): Promise<boolean> {
+export async function completeTask(db: Kysely<Database>, id: number, resultUrls: ResultUrls, upstreamCalls = 1): Promise<boolean> {
   const kind = await db.transaction().execute(async (trx) => {
     const row = await trx
       .updateTable("tasks")
       .set({
         status: "completed",
         progress: 100,
-        result_url: resultUrl,
+        result_url: resultUrls[0],
+        result_urls: [...resultUrls],
         result_at: sql`now()`,
         finished_at: sql`now()`,
         lease_owner: null,

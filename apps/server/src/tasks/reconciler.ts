@@ -110,7 +110,9 @@ async function pollTask(deps: AppDeps, task: ClaimedTask, upstreamId: string): P
   const endpoint = deps.providers[task.endpoint];
   if (provider?.mode !== "async") return { kind: "transient", detail: `no polling provider "${task.provider}" in this build` };
   if (!endpoint) return { kind: "transient", detail: `endpoint "${task.endpoint}" is no longer configured` };
-  return deps.generation.limiter.run(task.endpoint, () => provider.poll(endpoint, upstreamId, providerTimeouts(deps.generation.tuning)));
+  return deps.generation.limiter.run(task.endpoint, () =>
+    provider.poll(endpoint, upstreamId, providerTimeouts(deps.generation.tuning, task.kind)),
+  );
 }
 
 /** Writes a final outcome now; answers what to record for a task that goes on. */
@@ -120,7 +122,7 @@ async function applyPollOutcome(deps: AppDeps, task: ClaimedTask, outcome: Upstr
   const log = () => deps.logger.child({ task: task.public_id, kind: task.kind });
   switch (outcome.kind) {
     case "succeeded":
-      await completeTask(deps.db, task.id, outcome.url);
+      await completeTask(deps.db, task.id, outcome.urls);
       return;
     case "failed":
       if (outcome.upstreamLost && task.age_ms < tuning.lostGraceMs) {

@@ -77,7 +77,7 @@ function logFailure(log: Logger, provider: { accountHint: string }, outcome: Ext
 async function submitTask(deps: AppDeps, route: TaskRoute, provider: AsyncTaskProvider, task: Task, job: TaskJob): Promise<Task> {
   const { tuning, limiter } = deps.generation;
   const log = deps.logger.child({ task: task.public_id, kind: task.kind, provider: provider.name });
-  const timeouts = providerTimeouts(tuning);
+  const timeouts = providerTimeouts(tuning, task.kind);
   let outcome: UpstreamOutcome = { kind: "transient", detail: "not submitted" };
   let calls = 0;
   for (let attempt = 0; attempt <= tuning.submitRetryDelaysMs.length; attempt++) {
@@ -100,7 +100,7 @@ async function submitTask(deps: AppDeps, route: TaskRoute, provider: AsyncTaskPr
       await failTask(deps.db, task.id, { message: upstreamMessages.busy, detail: outcome.detail, upstreamCalls: calls });
       break;
     case "succeeded": // a streaming relay that was already done
-      await completeTask(deps.db, task.id, outcome.url, calls);
+      await completeTask(deps.db, task.id, outcome.urls, calls);
       break;
     case "running":
       await failTask(deps.db, task.id, { message: upstreamMessages.unreadable, detail: "running without a task id", upstreamCalls: calls });
@@ -134,11 +134,11 @@ async function runSyncTask(
       if (Number(started.numAffectedRows ?? 0) === 0) return undefined;
       const image = withUpload ? await loadUpload(deps, task.id) : undefined;
       if (withUpload && !image) return undefined;
-      return provider.run(route.endpoint, { ...job, image }, providerTimeouts(tuning));
+      return provider.run(route.endpoint, { ...job, image }, providerTimeouts(tuning, task.kind));
     });
     if (outcome === undefined) return;
     if (outcome.kind === "succeeded") {
-      await completeTask(deps.db, task.id, outcome.url);
+      await completeTask(deps.db, task.id, outcome.urls);
     } else if (outcome.kind === "failed") {
       logFailure(log, provider, outcome);
       await failTask(deps.db, task.id, { message: outcome.message, detail: outcome.detail, upstreamCalls: 1 });

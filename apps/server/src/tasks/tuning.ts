@@ -1,6 +1,10 @@
 import type { TaskKind } from "@ocean1/contract";
 import type { ProviderTimeouts } from "../providers/provider.js";
 
+/** The kinds made by one synchronous call (Jimeng). */
+export type SyncKind = Extract<TaskKind, "jimeng_image" | "jimeng_video">;
+const isSyncKind = (kind: TaskKind): kind is SyncKind => kind === "jimeng_image" || kind === "jimeng_video";
+
 /** The timings of the task machinery. Production uses the defaults; tests shorten them. */
 export interface GenerationTuning {
   /** A held answer writes one whitespace byte (or an SSE comment) this often. */
@@ -41,8 +45,12 @@ export interface GenerationTuning {
   maxInFlightPerProvider: number;
   /** At most this many upstream polls a second per instance, the most overdue tasks first (`PollBudget`). */
   maxPollsPerSecond: number;
-  /** How long one synchronous provider call (Jimeng) may take. */
-  syncCallTimeoutMs: number;
+  /**
+   * How long one synchronous provider call may take, by kind: jimeng-api polls ByteDance for up to 30
+   * minutes for an image and 60 for a video and goes on when its caller leaves, so we wait as long
+   * (`JIMENG_IMAGE_TIMEOUT_MINUTES`, `JIMENG_VIDEO_TIMEOUT_MINUTES`); the task shows processing meanwhile.
+   */
+  syncCallTimeoutMs: Record<SyncKind, number>;
   maxAgeMs: Record<TaskKind, number>;
 }
 
@@ -63,7 +71,7 @@ export const defaultTuning: GenerationTuning = {
   lostGraceMs: 60_000,
   maxInFlightPerProvider: 16,
   maxPollsPerSecond: 60,
-  syncCallTimeoutMs: 15 * 60_000,
+  syncCallTimeoutMs: { jimeng_image: 30 * 60_000, jimeng_video: 60 * 60_000 },
   maxAgeMs: { sora: 45 * 60_000, banana: 20 * 60_000, jimeng_video: 30 * 60_000, jimeng_image: 20 * 60_000 },
 };
 
@@ -87,7 +95,8 @@ export function backoff(tuning: GenerationTuning, failures: number): number {
   return Math.min(tuning.maxBackoffMs, tuning.pollIntervalMs * 2 ** Math.min(failures, 16));
 }
 
-/** The deadlines of a provider's calls. */
-export function providerTimeouts(tuning: GenerationTuning): ProviderTimeouts {
-  return { submitMs: tuning.submitTimeoutMs, pollMs: tuning.pollTimeoutMs, syncMs: tuning.syncCallTimeoutMs };
+/** The deadlines of a provider's calls for a task of `kind`. */
+export function providerTimeouts(tuning: GenerationTuning, kind: TaskKind): ProviderTimeouts {
+  const syncMs = isSyncKind(kind) ? tuning.syncCallTimeoutMs[kind] : Math.max(...Object.values(tuning.syncCallTimeoutMs));
+  return { submitMs: tuning.submitTimeoutMs, pollMs: tuning.pollTimeoutMs, syncMs };
 }

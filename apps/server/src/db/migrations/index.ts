@@ -8,6 +8,7 @@ import * as ledgerInsertTime from "./2026-11-25T11-00-00_ledger_insert_time.js";
 import * as taskProvider from "./2026-12-04T12-00-00_task_provider.js";
 import * as taskPollFailingSince from "./2026-12-04T18-00-00_task_poll_failing_since.js";
 import * as taskOptions from "./2026-12-04T18-00-01_task_options.js";
+import * as taskResultUrls from "./2026-12-04T22-00-00_task_result_urls.js";
 
 /** Every migration, by its timestamped name. Shipped migrations are never edited; add a new one. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-04T12-00-00_task_provider": taskProvider,
   "2026-12-04T18-00-00_task_poll_failing_since": taskPollFailingSince,
   "2026-12-04T18-00-01_task_options": taskOptions,
+  "2026-12-04T22-00-00_task_result_urls": taskResultUrls,
 };

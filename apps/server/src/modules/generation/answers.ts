@@ -7,12 +7,18 @@ function optionsOf(task: Task): { options?: Record<string, string> } {
   return Object.keys(task.options).length > 0 ? { options: task.options } : {};
 }
 
+/** `result_url` and every result with it (`result_urls`), when the task has a result. */
+function resultsOf(task: Task): { result_url?: string; result_urls?: string[] } {
+  if (!task.result_url) return {};
+  return { result_url: task.result_url, result_urls: task.result_urls ?? [task.result_url] };
+}
+
 export function toSnapshot(task: Task): TaskSnapshot {
   return {
     id: task.public_id,
     status: task.status,
     progress: task.progress,
-    ...(task.result_url ? { result_url: task.result_url } : {}),
+    ...resultsOf(task),
     ...optionsOf(task),
   };
 }
@@ -34,7 +40,7 @@ export function toGenerationResult(task: Task): GenerationResult {
   return {
     status: task.status,
     progress: task.progress,
-    ...(task.result_url ? { result_url: task.result_url } : {}),
+    ...resultsOf(task),
     ...(task.failure_message ? { msg: task.failure_message } : {}),
     ...(task.status === "failed" ? { code: failureCodeOf(task.failure_message) } : {}),
   };
@@ -47,7 +53,7 @@ export function toSummary(task: Task): TaskSummary {
     model: task.model,
     status: task.status,
     progress: task.progress,
-    ...(task.result_url ? { result_url: task.result_url } : {}),
+    ...resultsOf(task),
     ...(task.result_at ? { result_at: task.result_at.toISOString() } : {}),
     ...(task.failure_message ? { msg: task.failure_message } : {}),
     ...optionsOf(task),

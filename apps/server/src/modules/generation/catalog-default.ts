@@ -1,4 +1,5 @@
 import type { TaskKind } from "@ocean1/contract";
+import { jimengModels } from "../../providers/jimeng/options.js";
 import type { CatalogInput } from "./catalog-schema.js";
 
 const same = (...values: string[]) => Object.fromEntries(values.map((value) => [value, { upstream: value }]));
@@ -33,7 +34,10 @@ const bananaOneSize = {
   },
   aspectRatio: bananaRatios,
 };
-const jimengRatios = same("1:1", "4:3", "3:4", "16:9", "9:16", "3:2", "2:3", "21:9");
+/** Jimeng's options are jimeng-api's own (`providers/jimeng/options.ts`): a value it would refuse is refused before the charge. */
+const jimengImage = jimengModels.jimeng_image["jimeng-4.0"];
+const jimengVideo = jimengModels.jimeng_video["jimeng-video-3.0"];
+const durations = (seconds: readonly number[]) => Object.fromEntries(seconds.map((value) => [String(value), { upstream: value }]));
 
 /** DESIGN.md §6: the prices and mappings served when MODEL_CATALOG is unset. */
 export const defaultCatalog: CatalogInput = {
@@ -68,7 +72,10 @@ export const defaultCatalog: CatalogInput = {
       "jimeng-4.0": {
         upstream: "jimeng-4.0",
         points: 4,
-        options: { ratio: { default: "1:1", values: jimengRatios }, resolution: { default: "2k", values: same("1k", "2k", "4k") } },
+        options: {
+          ratio: { default: "1:1", values: same(...jimengImage.ratio) },
+          resolution: { default: "2k", values: same(...jimengImage.resolution) },
+        },
       },
     },
   },
@@ -79,9 +86,9 @@ export const defaultCatalog: CatalogInput = {
         upstream: "jimeng-video-3.0",
         points: 20,
         options: {
-          ratio: { default: "16:9", values: jimengRatios },
-          resolution: { default: "720p", values: same("720p", "1080p") },
-          duration: { default: "5", values: { "5": { upstream: 5 }, "10": { upstream: 10 } } },
+          ratio: { default: "16:9", values: same(...jimengVideo.ratio) },
+          resolution: { default: "720p", values: same(...jimengVideo.resolution) },
+          duration: { default: "5", values: durations(jimengVideo.duration ?? []) },
         },
       },
     },

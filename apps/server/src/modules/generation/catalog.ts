@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { taskKinds } from "@ocean1/contract";
+import { jimengAccepts } from "../../providers/jimeng/options.js";
 import { defaultCatalog, upstreamIgnores } from "./catalog-default.js";
 import { ZCatalog, type Catalog } from "./catalog-schema.js";
 
@@ -64,12 +65,37 @@ function applyKnownIgnores(catalog: Catalog, warnings: string[]): void {
 }
 
 /**
+ * A Jimeng entry whose upstream value jimeng-api would refuse (`providers/jimeng/options.ts`): it loads,
+ * since jimeng-api may have learnt it, but every such request would be charged and then refused.
+ */
+function checkJimengOptions(catalog: Catalog, warnings: string[]): void {
+  for (const kind of ["jimeng_image", "jimeng_video"] as const) {
+    for (const [name, model] of Object.entries(catalog[kind].models)) {
+      if (jimengAccepts(kind, model.upstream, "ratio") === undefined) {
+        warnings.push(`${kind}.models.${name}: jimeng-api does not know the model "${model.upstream}"`);
+        continue;
+      }
+      for (const [option, spec] of Object.entries(model.options)) {
+        const accepted = jimengAccepts(kind, model.upstream, option) ?? [];
+        for (const [key, value] of Object.entries(spec.values)) {
+          if (!accepted.includes(value.upstream))
+            warnings.push(`${kind}.models.${name}.options.${option}.values.${key}: jimeng-api refuses ${option} ${String(value.upstream)}`);
+        }
+      }
+    }
+  }
+}
+
+/**
  * Validates a catalogue; every problem names its entry (`banana.models.banana-v1.options.imageSize…`).
  * What loads but deserves the operator's eye is pushed onto `warnings`.
  */
 export function parseCatalog(input: unknown, warnings: string[] = []): Catalog {
   const parsed = ZCatalog.safeParse(input);
-  if (parsed.success) applyKnownIgnores(parsed.data, warnings);
+  if (parsed.success) {
+    applyKnownIgnores(parsed.data, warnings);
+    checkJimengOptions(parsed.data, warnings);
+  }
   const problems = parsed.success
     ? checkDefaults(parsed.data)
     : parsed.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`);

@@ -67,6 +67,7 @@ describe("a held sora request", () => {
         status: "completed",
         progress: 100,
         result_url: "https://cdn.example.com/held.mp4",
+        result_urls: ["https://cdn.example.com/held.mp4"],
         options: soraOptions,
       },
     });
@@ -86,6 +87,7 @@ describe("a held sora request", () => {
       status: "completed",
       progress: 100,
       result_url: "https://cdn.example.com/held.mp4",
+      result_urls: ["https://cdn.example.com/held.mp4"],
     });
   });
 
@@ -115,6 +117,7 @@ describe("a held sora request", () => {
           status: "completed",
           progress: 100,
           result_url: "https://cdn.example.com/held.mp4",
+          result_urls: ["https://cdn.example.com/held.mp4"],
           options: soraOptions,
         },
       },

@@ -34,6 +34,7 @@ describe("the generation procedures over tRPC (the typed client's path)", () => 
             status: "completed",
             progress: 100,
             result_url: "https://cdn.example.com/trpc.mp4",
+            result_urls: ["https://cdn.example.com/trpc.mp4"],
             options: soraOptions,
           },
         },
@@ -50,6 +51,11 @@ describe("the generation procedures over tRPC (the typed client's path)", () => 
       result = (await app.post("/trpc/queryResult", { id: created.body.result.data.data.id }, user.headers)).body.result.data.data;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    expect(result).toEqual({ status: "completed", progress: 100, result_url: "https://cdn.example.com/trpc.png" });
+    expect(result).toEqual({
+      status: "completed",
+      progress: 100,
+      result_url: "https://cdn.example.com/trpc.png",
+      result_urls: ["https://cdn.example.com/trpc.png"],
+    });
   });
 });

@@ -40,6 +40,7 @@ describe("POST /api/proxy/sora", () => {
         status: "completed",
         progress: 100,
         result_url: "https://cdn.example.com/out.mp4",
+        result_urls: ["https://cdn.example.com/out.mp4"],
         options: { duration: "5", size: "small", aspectRatio: "16:9" },
       },
     });
@@ -86,6 +87,7 @@ describe("POST /api/proxy/banana", () => {
         status: "completed",
         progress: 100,
         result_url: "https://cdn.example.com/out.png",
+        result_urls: ["https://cdn.example.com/out.png"],
         options: { imageSize: "1K", aspectRatio: "1:1" },
       },
     });

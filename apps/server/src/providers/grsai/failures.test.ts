@@ -179,7 +179,12 @@ describe("every upstream outcome ends in the right state with exactly one refund
     const finals = await pollUntilFinal(user, id);
     const expected =
       scenario.status === "completed"
-        ? { status: "completed", progress: 100, result_url: expect.stringMatching(/^https:/) }
+        ? {
+            status: "completed",
+            progress: 100,
+            result_url: expect.stringMatching(/^https:/),
+            result_urls: [expect.stringMatching(/^https:/)],
+          }
         : { status: "failed", progress: expect.any(Number), msg: scenario.msg, code: scenario.code ?? "UPSTREAM_FAILED" };
     for (const final of finals) expect(final).toEqual(expected);
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { upstreamAnswerBytes, upstreamMessages, type UpstreamOutcome } from "../outcome.js";
+import { isNonEmpty, upstreamAnswerBytes, upstreamMessages, type UpstreamOutcome } from "../outcome.js";
 
 /** A GrsAI progress object (`data` of /v1/draw/result, or one `data:` line of a stream). */
 const ZProgress = z.looseObject({
@@ -24,8 +24,9 @@ export function outcomeOfProgress(progress: Progress, phase: "submit" | "poll"):
   const detail = [progress.failure_reason, progress.error].filter(Boolean).join(": ");
   switch (progress.status) {
     case "succeeded": {
-      const url = progress.results?.find((result) => result.url)?.url ?? progress.url;
-      return url ? { kind: "succeeded", url } : unreadable("succeeded without a result url");
+      const urls = (progress.results ?? []).flatMap((result) => (result.url ? [result.url] : []));
+      if (urls.length === 0 && progress.url) urls.push(progress.url);
+      return isNonEmpty(urls) ? { kind: "succeeded", urls } : unreadable("succeeded without a result url");
     }
     // Public clients treat `violation` (progress 0, the reason in `error`) as final, like `failed`.
     case "violation":

@@ -10,7 +10,10 @@ function authorised(req: Request, res: Response): boolean {
   return false;
 }
 
-const isFinal = (status: string) => status === "succeeded" || status === "failed";
+const isFinal = (status: string) => status === "succeeded" || status === "failed" || status === "violation";
+
+/** How long a `[not-found]` task is unknown to the relay after its submit. */
+const notFoundForMs = 1_500;
 
 /** Without `webHook:"-1"`, GrsAI answers a stream of `data: {json}` lines until the task ends. */
 function streamProgress(task: SimulatedTask, req: Request, res: Response): void {
@@ -42,7 +45,15 @@ export function grsaiSimulatorRoutes(state: SimulatorState): Router {
     if (typeof body.prompt !== "string" || typeof body.model !== "string")
       return void res.json({ code: -4, msg: "prompt and model are required", data: null });
     const task = state.create(kind, body.prompt);
-    if (body.webHook === "-1") return void res.json({ code: 0, msg: "success", data: { id: task.id } });
+    // The task exists, but the answer says HTTP 500: a resubmit would be a second billed task.
+    if (steering.submitError) return void res.status(500).json({ code: 500, msg: "internal server error" });
+    const accepted = { code: 0, msg: "success", data: { id: task.id } };
+    if (body.webHook === "-1" && steering.framed)
+      return void res
+        .status(200)
+        .type("text/plain")
+        .send(`data: ${JSON.stringify(accepted)}\n\n`);
+    if (body.webHook === "-1") return void res.json(accepted);
     streamProgress(task, req, res);
   };
   routes.post("/v1/video/sora-video", submit("video"));
@@ -57,6 +68,13 @@ export function grsaiSimulatorRoutes(state: SimulatorState): Router {
       task.busyAnswers++;
       return void res.status(429).json({ code: 429, msg: "too many requests" });
     }
+    if (task.steering.pollBusy && task.busyAnswers < 2) {
+      task.busyAnswers++;
+      return void res.json({ code: -1, msg: "system busy", data: null });
+    }
+    // Right after the submit the relay may not know the task yet.
+    if (task.steering.notFound && Date.now() - task.createdAt < notFoundForMs)
+      return void res.json({ code: -22, msg: "task not found", data: null });
     res.json({ code: 0, msg: "success", data: progressOf(task, baseUrlOf(req)) });
   });
   return routes;

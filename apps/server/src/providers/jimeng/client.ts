@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { ProviderEndpoint } from "../endpoints.js";
 import type { TaskJob } from "../provider.js";
 import { isTimeout, withDeadline } from "../../lib/http-post.js";
-import { outcomeOfRefusal, postUpstream, upstreamAnswerBytes, upstreamMessages, type UpstreamOutcome } from "../outcome.js";
+import { isNonEmpty, outcomeOfRefusal, postUpstream, upstreamAnswerBytes, upstreamMessages, type UpstreamOutcome } from "../outcome.js";
 
 export const jimengPaths = {
   images: "/v1/images/generations",
@@ -30,7 +30,26 @@ const ZJimengAnswer = z.looseObject({
   data: z.array(z.looseObject({ url: z.string().optional() })).nullish(),
 });
 
-/** HTTP 200 `{code:<negative>, message}` is a failure; `{created, data:[{url}]}` a result. */
+/**
+ * The codes of jimeng-api (`src/api/consts/exceptions.ts`, v1.6.3 to v1.9.6) that are a problem of our
+ * Jimeng account, which only the operator can fix: they raise the operator alarm. Every other code is
+ * this task's failure (-2007 image failed, -2008 video failed, -1000 a bad parameter, …).
+ */
+const accountCodes: ReadonlySet<number> = new Set([
+  // API_REQUEST_PARAMS_INVALID (ByteDance ret 4002): our options are checked against jimeng-api's before we
+  // send (options.ts), so a request ByteDance still calls invalid points at the account or its region.
+  -2000,
+  -2002, // API_TOKEN_EXPIRES: the session key expired (ByteDance ret 1015)
+  -2009, // API_IMAGE_GENERATION_INSUFFICIENT_POINTS: the account has no points (ret 5000)
+]);
+
+/**
+ * A reference image that ByteDance's content check refused: jimeng-api answers -2001 (the check itself,
+ * `图片内容检测未通过，该图片可能包含违规内容`) or -2007 (the upload failing with that text).
+ */
+const referenceRefused = (code: number, message: string) => (code === -2001 || code === -2007) && message.includes("违规");
+
+/** HTTP 200 `{code:<negative>, message}` is a failure; `{created, data:[{url}, …]}` a result (every url kept). */
 export function parseJimengAnswer(text: string): UpstreamOutcome {
   let json: unknown;
   try {
@@ -41,12 +60,15 @@ export function parseJimengAnswer(text: string): UpstreamOutcome {
   const answer = ZJimengAnswer.safeParse(json);
   if (!answer.success) return { kind: "failed", message: upstreamMessages.unreadable, detail: "unexpected answer shape" };
   const { code, message } = answer.data;
-  const detail = `upstream code ${code}: ${message ?? ""}`;
-  if (code === -2006) return { kind: "failed", message: upstreamMessages.contentFiltered, detail };
-  if (code === -2009) return { kind: "failed", message: upstreamMessages.serviceProblem, detail, operatorProblem: true };
-  if (code !== undefined && code !== 0) return { kind: "failed", message: upstreamMessages.error, detail, operatorProblem: true };
-  const url = answer.data.data?.find((item) => item.url)?.url;
-  return url ? { kind: "succeeded", url } : { kind: "failed", message: upstreamMessages.unreadable, detail: "no result url" };
+  if (code !== undefined && code !== 0) {
+    const detail = `upstream code ${code}: ${(message ?? "").slice(0, 200)}`;
+    if (code === -2006) return { kind: "failed", message: upstreamMessages.contentFiltered, detail };
+    if (referenceRefused(code, message ?? "")) return { kind: "failed", message: upstreamMessages.referenceRefused, detail };
+    if (accountCodes.has(code)) return { kind: "failed", message: upstreamMessages.serviceProblem, detail, operatorProblem: true };
+    return { kind: "failed", message: upstreamMessages.error, detail };
+  }
+  const urls = (answer.data.data ?? []).flatMap((item) => (item.url ? [item.url] : []));
+  return isNonEmpty(urls) ? { kind: "succeeded", urls } : { kind: "failed", message: upstreamMessages.unreadable, detail: "no result url" };
 }
 
 /**

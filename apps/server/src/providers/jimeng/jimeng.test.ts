@@ -15,7 +15,7 @@ import { upstreamMessages } from "../outcome.js";
 const jimengKey = "jimeng-session-key-0123456789";
 let fake: FakeUpstream;
 let app: TestApp;
-const tuning = { ...fastTuning, leaseMs: 600, syncCallTimeoutMs: 1_500 };
+const tuning = { ...fastTuning, leaseMs: 600, syncCallTimeoutMs: { jimeng_image: 1_500, jimeng_video: 1_500 } };
 beforeAll(async () => {
   fake = await startFakeUpstream();
   app = await startTestApp({ JIMENG_BASE_URL: `${fake.url}/v1`, JIMENG_API_KEY: jimengKey }, { tuning });
@@ -69,6 +69,7 @@ describe("Jimeng images", () => {
       status: "completed",
       progress: 100,
       result_url: "https://cdn.example.com/j1.png",
+      result_urls: ["https://cdn.example.com/j1.png"],
     });
     const [call] = fake.to("/v1/images/generations");
     expect(call?.headers.authorization).toBe(`Bearer ${jimengKey}`);
@@ -106,6 +107,7 @@ describe("Jimeng images", () => {
     expect(await pollUntilFinal(app, user.headers, res.body.data.id)).toMatchObject({
       status: "completed",
       result_url: "https://cdn.example.com/j2.png",
+      result_urls: ["https://cdn.example.com/j2.png"],
     });
     expect(await app.deps.db.selectFrom("task_uploads").selectAll().where("task_id", "=", task.id).execute()).toEqual([]);
 
@@ -141,6 +143,7 @@ describe("Jimeng videos", () => {
     expect(await pollUntilFinal(app, user.headers, res.body.data.id)).toMatchObject({
       status: "completed",
       result_url: "https://cdn.example.com/v1.mp4",
+      result_urls: ["https://cdn.example.com/v1.mp4"],
     });
     expect(fake.to("/v1/videos/generations")[0]?.json).toEqual({
       model: "jimeng-video-3.0",
