@@ -36,8 +36,9 @@ const ZJimengAnswer = z.looseObject({
  * this task's failure (-2007 image failed, -2008 video failed, -1000 a bad parameter, …).
  */
 const accountCodes: ReadonlySet<number> = new Set([
-  // API_REQUEST_PARAMS_INVALID (ByteDance ret 4002): our options are checked against jimeng-api's before we
-  // send (options.ts), so a request ByteDance still calls invalid points at the account or its region.
+  // API_REQUEST_PARAMS_INVALID: what jimeng-api's Request.validate answers for a missing session
+  // (authorization) and ByteDance's ret 4002. Our own options are checked against jimeng-api's before we
+  // send (options.ts), so this is our configuration or account, not the user's request.
   -2000,
   -2002, // API_TOKEN_EXPIRES: the session key expired (ByteDance ret 1015)
   -2009, // API_IMAGE_GENERATION_INSUFFICIENT_POINTS: the account has no points (ret 5000)
