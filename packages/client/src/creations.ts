@@ -110,7 +110,7 @@ export function creationCalls(trpc: Trpc, rest: Rest) {
       for (;;) {
         const answer = await calls.queryResult(taskId);
         if (answer.status !== "success") return answer;
-        const seen = `${answer.data.status}/${answer.data.progress ?? ""}/${answer.data.result_url ?? ""}`;
+        const seen = `${answer.data.status}/${answer.data.progress ?? ""}/${(answer.data.result_urls ?? [answer.data.result_url ?? ""]).join(" ")}`;
         if (seen !== last) onProgress?.({ id: taskId, ...answer.data });
         last = seen;
         if (isFinalStatus(answer.data.status)) return answer;

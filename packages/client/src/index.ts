@@ -52,7 +52,7 @@ export const bananaCreate = (
   imgUrl?: string,
   options?: CreateTaskOptions,
 ) => defaultClient().bananaCreate(prompt, model, imageSize, aspectRatio, imgUrl, options);
-/** `POST /api/proxy/v1/draw/result`: the task's `{status, progress, result_url, msg}`. */
+/** `POST /api/proxy/v1/draw/result`: the task's `{status, progress, result_url, result_urls, msg}` (`result_urls`: every result, the first being `result_url`). */
 export const queryResult = (taskId: string) => defaultClient().queryResult(taskId);
 /** `POST /api/proxy/jimeng/create`: answers at once with the pending task. */
 export const jimengVideoCreate = (payload: JimengVideoCreateRequest) => defaultClient().jimengVideoCreate(payload);

@@ -20,7 +20,12 @@ describe("Jimeng through the client (the simulator upstream)", () => {
     const final = await client.watchTask(video.data?.id ?? "", (event) => seen.push(event), { intervalMs: 200 });
     expect(final).toMatchObject({ status: "success", data: { status: "completed", result_url: expect.any(String) } });
     expect(seen.at(-1)).toMatchObject({ id: video.data?.id, status: "completed" });
-    expect(await client.watchTask(image.data?.id ?? "", undefined, { intervalMs: 200 })).toMatchObject({ data: { status: "completed" } });
+    const imageFinal = await client.watchTask(image.data?.id ?? "", undefined, { intervalMs: 200 });
+    expect(imageFinal).toMatchObject({ data: { status: "completed" } });
+    // A jimeng-4.x image task makes four images: every one is kept, the first is result_url.
+    const urls = imageFinal.status === "success" ? (imageFinal.data.result_urls ?? []) : [];
+    expect(urls).toHaveLength(4);
+    expect(urls[0]).toBe(imageFinal.status === "success" ? imageFinal.data.result_url : undefined);
 
     const tasks = await client.listTasks();
     expect(tasks.data?.map((task) => [task.id, task.kind])).toEqual([
@@ -28,6 +33,6 @@ describe("Jimeng through the client (the simulator upstream)", () => {
       [plain.data?.id, "jimeng_image"],
       [image.data?.id, "jimeng_image"],
     ]);
-    expect(tasks.data?.find((task) => task.id === image.data?.id)?.status).toBe("completed");
+    expect(tasks.data?.find((task) => task.id === image.data?.id)).toMatchObject({ status: "completed", result_urls: urls });
   });
 });

@@ -2,7 +2,7 @@ import type { TaskProgress } from "@ocean1/client";
 
 const statusNames: Record<string, string> = { pending: "排队中", processing: "生成中", completed: "已完成", failed: "失败" };
 
-/** A task's progress bar, then its result: a video player or an image. */
+/** A task's progress bar, then its result: a video player, or every image (a jimeng-4.x task makes four). */
 export function TaskView({ task, kind, testId }: { task: TaskProgress | undefined; kind: "video" | "image"; testId: string }) {
   if (!task) return null;
   const progress = task.progress ?? 0;
@@ -17,7 +17,14 @@ export function TaskView({ task, kind, testId }: { task: TaskProgress | undefine
         kind === "video" ? (
           <video data-testid={`${testId}-video`} src={task.result_url} controls muted playsInline />
         ) : (
-          <img data-testid={`${testId}-image`} src={task.result_url} alt="生成结果" />
+          (task.result_urls ?? [task.result_url]).map((url, index) => (
+            <img
+              key={url}
+              data-testid={index === 0 ? `${testId}-image` : `${testId}-image-${index + 1}`}
+              src={url}
+              alt={`生成结果 ${index + 1}`}
+            />
+          ))
         )
       ) : null}
     </div>

@@ -43,13 +43,13 @@ export function Tasks({ refreshKey }: { refreshKey: number }) {
               </td>
               <td>{task.cost}</td>
               <td>
-                {task.result_url ? (
-                  <a href={task.result_url} target="_blank" rel="noreferrer">
-                    打开
-                  </a>
-                ) : (
-                  "—"
-                )}
+                {task.result_url
+                  ? (task.result_urls ?? [task.result_url]).map((url, index) => (
+                      <a key={url} href={url} target="_blank" rel="noreferrer">
+                        {index === 0 ? "打开" : ` ${index + 1}`}
+                      </a>
+                    ))
+                  : "—"}
               </td>
             </tr>
           ))}
