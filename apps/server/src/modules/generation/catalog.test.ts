@@ -175,6 +175,27 @@ describe("MODEL_CATALOG", () => {
     );
   });
 
+  it("warns of a Jimeng entry that jimeng-api would refuse, naming it, and still loads", () => {
+    const file = catalogFile({
+      jimeng_video: {
+        models: {
+          "jimeng-video-3.0": {
+            upstream: "jimeng-video-3.0",
+            points: 20,
+            options: { duration: { default: "5", values: { "5": { upstream: 5 }, "15": { upstream: 15 } } } },
+          },
+          "jimeng-video-9": { upstream: "jimeng-video-9", points: 20 },
+        },
+      },
+    });
+    const { catalog, catalogWarnings } = testConfig({ MODEL_CATALOG: file });
+    expect(catalogWarnings).toEqual([
+      "jimeng_video.models.jimeng-video-3.0.options.duration.values.15: jimeng-api refuses duration 15",
+      'jimeng_video.models.jimeng-video-9: jimeng-api does not know the model "jimeng-video-9"',
+    ]);
+    expect(priceRequest(catalog, "jimeng_video", "jimeng-video-3.0", { duration: 5 }).cost).toBe(20);
+  });
+
   it("the built-in catalogue loads without a warning", () => {
     expect(testConfig({}).catalogWarnings).toEqual([]);
   });
