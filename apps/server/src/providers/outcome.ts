@@ -28,6 +28,15 @@ export type UpstreamOutcome =
   /** Try again later (429, 5xx, a timeout while polling, an unreadable answer): the task is not failed for it. */
   | { kind: "transient"; detail: string; unreadable?: boolean };
 
+/**
+ * The outcome with our key taken out of its detail: a provider may echo the key it refused ("invalid
+ * key sk-…"), and the detail is logged and stored (`tasks.failure_detail`, `ocean1 tasks show`).
+ */
+export function withoutKey(outcome: UpstreamOutcome, apiKey: string): UpstreamOutcome {
+  if ((outcome.kind !== "failed" && outcome.kind !== "transient") || apiKey.length < 4 || !outcome.detail.includes(apiKey)) return outcome;
+  return { ...outcome, detail: outcome.detail.replaceAll(apiKey, "[redacted]") };
+}
+
 /** Chinese messages for the user: an upstream account problem is told as a service problem. */
 export const upstreamMessages = {
   serviceProblem: "生成服务暂时不可用，积分已退回，请稍后再试",

@@ -3,7 +3,7 @@ import { completeTask, failTask } from "./finish.js";
 import { recordPolls, type PollRecord } from "./poll-records.js";
 import { claimDueTasks, type ClaimedTask } from "./queries.js";
 import { backoff, pollInterval, providerTimeouts } from "./tuning.js";
-import { upstreamMessages, type UpstreamOutcome } from "../providers/outcome.js";
+import { upstreamMessages, withoutKey, type UpstreamOutcome } from "../providers/outcome.js";
 
 export interface ReconcileReport {
   claimed: number;
@@ -110,8 +110,8 @@ async function pollTask(deps: AppDeps, task: ClaimedTask, upstreamId: string): P
   const endpoint = deps.providers[task.endpoint];
   if (provider?.mode !== "async") return { kind: "transient", detail: `no polling provider "${task.provider}" in this build` };
   if (!endpoint) return { kind: "transient", detail: `endpoint "${task.endpoint}" is no longer configured` };
-  return deps.generation.limiter.run(task.endpoint, () =>
-    provider.poll(endpoint, upstreamId, providerTimeouts(deps.generation.tuning, task.kind)),
+  return deps.generation.limiter.run(task.endpoint, async () =>
+    withoutKey(await provider.poll(endpoint, upstreamId, providerTimeouts(deps.generation.tuning, task.kind)), endpoint.apiKey),
   );
 }
 

@@ -5,7 +5,7 @@ import type { AppDeps } from "../deps.js";
 import type { Task } from "../db/schema.js";
 import { AppError } from "../errors/app-error.js";
 import type { Logger } from "../logger.js";
-import { upstreamMessages, type UpstreamOutcome } from "../providers/outcome.js";
+import { upstreamMessages, withoutKey, type UpstreamOutcome } from "../providers/outcome.js";
 import type { TaskRoute } from "../providers/registry.js";
 import type { AsyncTaskProvider, SyncTaskProvider, TaskJob, UploadedImage } from "../providers/provider.js";
 import type { PricedRequest } from "../modules/generation/pricing.js";
@@ -82,7 +82,10 @@ async function submitTask(deps: AppDeps, route: TaskRoute, provider: AsyncTaskPr
   let calls = 0;
   for (let attempt = 0; attempt <= tuning.submitRetryDelaysMs.length; attempt++) {
     if (attempt > 0) await sleep(tuning.submitRetryDelaysMs[attempt - 1] ?? 0);
-    outcome = await limiter.run(route.endpointName, () => provider.submit(route.endpoint, job, timeouts));
+    outcome = withoutKey(
+      await limiter.run(route.endpointName, () => provider.submit(route.endpoint, job, timeouts)),
+      route.endpoint.apiKey,
+    );
     calls++;
     if (outcome.kind !== "transient") break;
     log.warn({ detail: outcome.detail, attempt: attempt + 1 }, "upstream busy at submit");
@@ -134,7 +137,7 @@ async function runSyncTask(
       if (Number(started.numAffectedRows ?? 0) === 0) return undefined;
       const image = withUpload ? await loadUpload(deps, task.id) : undefined;
       if (withUpload && !image) return undefined;
-      return provider.run(route.endpoint, { ...job, image }, providerTimeouts(tuning, task.kind));
+      return withoutKey(await provider.run(route.endpoint, { ...job, image }, providerTimeouts(tuning, task.kind)), route.endpoint.apiKey);
     });
     if (outcome === undefined) return;
     if (outcome.kind === "succeeded") {

@@ -14,7 +14,7 @@ import { checkLedger } from "../../modules/points/ledger-check.js";
 import { startTestApp, type TestApp } from "../../test/app.js";
 import { startFakeUpstream, type FakeAnswer, type FakeUpstream } from "../../test/fake-upstream.js";
 import { createTestUser, pointsOf } from "../../test/fixtures.js";
-import { accepted, bananaRequest, fastTuning, grsaiEnv, running, soraRequest, succeeded } from "../../test/generation.js";
+import { accepted, bananaRequest, fastTuning, grsaiEnv, grsaiKey, running, soraRequest, succeeded } from "../../test/generation.js";
 import { captureLog, type CapturedLog } from "../../test/log-capture.js";
 import { ledgerOfTask, taskByPublicId } from "../../test/tasks.js";
 import { upstreamMessages } from "../outcome.js";
@@ -233,6 +233,18 @@ describe("an answer framed as a stream line in webHook -1 mode", () => {
     }));
     const { final } = await runTask();
     expect(final).toMatchObject({ status: "completed", result_url: "https://cdn.example.com/fp.png" });
+  });
+});
+
+describe("a relay that echoes our key", () => {
+  it("never stores or logs it: the detail has it redacted", async () => {
+    fake.on("/v1/draw/nano-banana", () => ({ json: { code: -1, msg: `apikey ${grsaiKey} has insufficient credits`, data: null } }));
+    const { id, final, task } = await runTask();
+    expect(final).toMatchObject({ status: "failed", msg: upstreamMessages.serviceProblem });
+    expect(task.failure_detail).toContain("[redacted]");
+    expect(task.failure_detail).not.toContain(grsaiKey);
+    expect(JSON.stringify(log.lines())).not.toContain(grsaiKey);
+    await expectRefundedOnce(id);
   });
 });
 

@@ -9,7 +9,7 @@ import { startFakeJimengApi, type FakeJimengApi } from "../../test/fake-jimeng-a
 import { createTestUser, pointsOf, type TestUser } from "../../test/fixtures.js";
 import { fastTuning } from "../../test/generation.js";
 import { captureLog, type CapturedLog } from "../../test/log-capture.js";
-import { ledgerOfTask, pollUntilFinal } from "../../test/tasks.js";
+import { ledgerOfTask, pollUntilFinal, taskByPublicId } from "../../test/tasks.js";
 import { checkLedger } from "../../modules/points/ledger-check.js";
 import { jimengModels } from "./options.js";
 import { upstreamMessages } from "../outcome.js";
@@ -120,6 +120,19 @@ describe("the operator alarm", () => {
     expect(await pollUntilFinal(app, user.headers, created.body.data.id)).toMatchObject({ msg: upstreamMessages.serviceProblem });
     expect(await pointsOf(app.deps, user.id)).toBe(4);
     expect(accountAlarms().slice(before)).toEqual([expect.objectContaining({ level: "error" })]);
+    expect(JSON.stringify(log.lines())).not.toContain("session-0123456789");
+  });
+});
+
+describe("a jimeng-api that echoes our session", () => {
+  it("never stores or logs it", async () => {
+    jimeng.next = { code: -2002, message: "[登录失效]: session session-0123456789 expired" };
+    const user = await createTestUser(app.deps, { points: 4 });
+    const created = await app.post("/api/proxy/jimeng/image", { prompt: "猫" }, user.headers);
+    await pollUntilFinal(app, user.headers, created.body.data.id);
+    const task = await taskByPublicId(app.deps, created.body.data.id);
+    expect(task.failure_detail).toContain("[redacted]");
+    expect(task.failure_detail).not.toContain("session-0123456789");
     expect(JSON.stringify(log.lines())).not.toContain("session-0123456789");
   });
 });
