@@ -31,6 +31,8 @@ describe("Jimeng in the playground", () => {
     await page.getByTestId("jimeng-file").setInputFiles({ name: "cat.png", mimeType: "image/png", buffer: onePixelPng });
     await page.getByTestId("jimeng-image-create").click();
     await page.getByTestId("jimeng-task-image").waitFor({ timeout: 30_000 });
+    // jimeng-4.x makes four images: the playground shows every one.
+    await page.getByTestId("jimeng-task-image-4").waitFor({ timeout: 5_000 });
     await see(page, "tasks", "即梦图片");
     await screenshot(page, "jimeng");
 
