@@ -26,3 +26,14 @@ export function randomString(alphabet: string, length: number): string {
   for (let i = 0; i < length; i++) out += alphabet[randomInt(alphabet.length)];
   return out;
 }
+
+/**
+ * Upstream text (an error message, an answer) with every secret it may echo taken out: the keys we
+ * configured, and anything shaped like one — a `Bearer …` credential, an OpenAI-style `sk-…` key.
+ * Provider texts pass through here before they are logged or stored.
+ */
+export function scrubSecrets(text: string, keys: readonly string[] = []): string {
+  let out = text;
+  for (const key of keys) if (key.length >= 4) out = out.replaceAll(key, "[redacted]");
+  return out.replace(/\bBearer\s+[^\s"',;]+/gi, "Bearer [redacted]").replace(/\bsk-[A-Za-z0-9_-]{6,}/g, "sk-[redacted]");
+}

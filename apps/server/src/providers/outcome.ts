@@ -1,5 +1,6 @@
 import type { ErrorCode } from "@ocean1/contract";
 import { post, type PostAnswer } from "../lib/http-post.js";
+import { scrubSecrets } from "../lib/secrets.js";
 import type { ProviderEndpoint } from "./endpoints.js";
 import { classifyStatus } from "./http-status.js";
 
@@ -29,12 +30,13 @@ export type UpstreamOutcome =
   | { kind: "transient"; detail: string; unreadable?: boolean };
 
 /**
- * The outcome with our key taken out of its detail: a provider may echo the key it refused ("invalid
- * key sk-…"), and the detail is logged and stored (`tasks.failure_detail`, `ocean1 tasks show`).
+ * The outcome with secrets taken out of its detail (`scrubSecrets`): a provider may echo the key it
+ * refused ("invalid api key: Bearer sk-…"), and the detail is logged and stored (`tasks.failure_detail`).
  */
 export function withoutKey(outcome: UpstreamOutcome, apiKey: string): UpstreamOutcome {
-  if ((outcome.kind !== "failed" && outcome.kind !== "transient") || apiKey.length < 4 || !outcome.detail.includes(apiKey)) return outcome;
-  return { ...outcome, detail: outcome.detail.replaceAll(apiKey, "[redacted]") };
+  if (outcome.kind !== "failed" && outcome.kind !== "transient") return outcome;
+  const detail = scrubSecrets(outcome.detail, [apiKey]);
+  return detail === outcome.detail ? outcome : { ...outcome, detail };
 }
 
 /** Chinese messages for the user: an upstream account problem is told as a service problem. */

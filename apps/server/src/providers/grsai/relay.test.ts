@@ -248,6 +248,19 @@ describe("a relay that echoes our key", () => {
   });
 });
 
+describe("a relay that echoes some other key", () => {
+  it("takes out anything shaped like a key: Bearer …, sk-…", async () => {
+    fake.on("/v1/draw/nano-banana", () => ({
+      json: { code: -1, msg: "invalid api key: Bearer sk-old-rotated-key-9876543210", data: null },
+    }));
+    const { id, task } = await runTask();
+    expect(task.failure_detail).toContain("Bearer [redacted]");
+    expect(task.failure_detail).not.toContain("sk-old-rotated");
+    expect(JSON.stringify(log.lines())).not.toContain("sk-old-rotated");
+    await expectRefundedOnce(id);
+  });
+});
+
 describe("after every case", () => {
   it("the ledger is consistent", async () => {
     expect(await checkLedger(app.deps.db)).toMatchObject({ ok: true });

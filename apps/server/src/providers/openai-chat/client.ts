@@ -1,3 +1,4 @@
+import { scrubSecrets } from "../../lib/secrets.js";
 import type { ChatMessage } from "@ocean1/contract";
 import { isTimeout, post, withDeadline } from "../../lib/http-post.js";
 import { countUpstreamOutcome } from "../../metrics/metrics.js";
@@ -123,7 +124,7 @@ function kindOfStatus(status: number, text: string): ChatFailureKind {
 
 /** An upstream error text, short and without the key (some providers echo part of it back). */
 function scrub(text: string, apiKey: string): string {
-  return text.replaceAll(apiKey, "[redacted]").replace(/\s+/g, " ").slice(0, 300);
+  return scrubSecrets(text, [apiKey]).replace(/\s+/g, " ").slice(0, 300);
 }
 
 /** A chat completion is text; anything larger than this (a stream included) is not one. */
