@@ -7,7 +7,38 @@ import { classifyStatus } from "./http-status.js";
 /** A task's results: at least one. */
 export type ResultUrls = readonly [string, ...string[]];
 
-export const isNonEmpty = (urls: readonly string[]): urls is ResultUrls => urls.length > 0;
+const isNonEmpty = (urls: readonly string[]): urls is ResultUrls => urls.length > 0;
+
+/** The longest result URL we pass on; real CDN URLs, signed ones included, are far shorter. */
+export const maxResultUrlLength = 2048;
+
+/**
+ * A URL from an upstream is shown to browsers as a link and an `<img>`/`<video>` source: only an
+ * absolute `https:`/`http:` URL of bounded length, without control characters or spaces, is one.
+ */
+export function isSafeResultUrl(url: string): boolean {
+  if (url.length > maxResultUrlLength || /[\u0000-\u0020\u007f]/.test(url)) return false;
+  return /^https?:\/\/[^/?#]+/i.test(url) && URL.canParse(url);
+}
+
+/** A finished upstream task's results: succeeded when there is at least one and each is safe to pass on. */
+export function succeededWith(urls: readonly string[]): UpstreamOutcome {
+  if (!isNonEmpty(urls)) return { kind: "failed", message: upstreamMessages.unreadable, detail: "succeeded without a result url" };
+  const refused = urls.find((url) => !isSafeResultUrl(url));
+  if (refused === undefined) return { kind: "succeeded", urls };
+  const shown = JSON.stringify(refused.slice(0, 80)).slice(1, -1);
+  return {
+    kind: "failed",
+    message: upstreamMessages.unreadable,
+    detail: `result url refused: "${shown}" (${refused.length} characters)`,
+    untrusted: true,
+  };
+}
+
+/** An upstream task id we can store and send back: bounded, printable. */
+export function isSafeUpstreamId(id: string): boolean {
+  return id.length > 0 && id.length <= 200 && !/[\u0000-\u001f\u007f]/.test(id);
+}
 
 /** What an upstream call came to, in the terms the task machinery acts on. */
 export type UpstreamOutcome =
@@ -25,6 +56,8 @@ export type UpstreamOutcome =
       upstreamLost?: boolean;
       /** A submit that may have reached the upstream: not resubmitted, and told to the operator. */
       maybeCreated?: boolean;
+      /** The upstream answered something we refuse to pass on (a `javascript:` result URL): told to the operator. */
+      untrusted?: boolean;
     }
   /** Try again later (429, 5xx, a timeout while polling, an unreadable answer): the task is not failed for it. */
   | { kind: "transient"; detail: string; unreadable?: boolean };

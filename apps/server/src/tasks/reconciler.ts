@@ -136,6 +136,8 @@ async function applyPollOutcome(deps: AppDeps, task: ClaimedTask, outcome: Upstr
           { detail: outcome.detail },
           `upstream account problem: ${deps.generation.registry.named(task.provider)?.accountHint ?? task.provider}`,
         );
+      else if (outcome.untrusted)
+        log().error({ detail: outcome.detail }, "upstream answered a result we refuse to pass on: failed and refunded");
       else log().info({ detail: outcome.detail }, "upstream task failed");
       await failTask(deps.db, task.id, { message: outcome.message, detail: outcome.detail, upstreamCalls: 1 });
       return;

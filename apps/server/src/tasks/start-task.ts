@@ -61,6 +61,7 @@ export async function startTask(deps: AppDeps, route: TaskRoute, start: TaskStar
 
 function logFailure(log: Logger, provider: { accountHint: string }, outcome: Extract<UpstreamOutcome, { kind: "failed" }>): void {
   if (outcome.operatorProblem) log.error({ detail: outcome.detail }, `upstream account problem: ${provider.accountHint}`);
+  else if (outcome.untrusted) log.error({ detail: outcome.detail }, "upstream answered a result we refuse to pass on: failed and refunded");
   else if (outcome.maybeCreated)
     log.warn(
       { detail: outcome.detail },

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isNonEmpty, upstreamAnswerBytes, upstreamMessages, type UpstreamOutcome } from "../outcome.js";
+import { isSafeUpstreamId, succeededWith, upstreamAnswerBytes, upstreamMessages, type UpstreamOutcome } from "../outcome.js";
 
 /** A GrsAI progress object (`data` of /v1/draw/result, or one `data:` line of a stream). */
 const ZProgress = z.looseObject({
@@ -19,6 +19,12 @@ function unreadable(detail: string): UpstreamOutcome {
   return { kind: "transient", detail: `unreadable answer: ${detail}`, unreadable: true };
 }
 
+/** A submit's task id, if it is one we can store and poll with. */
+function acceptedAs(id: string | undefined): UpstreamOutcome {
+  if (!id) return unreadable("no task id");
+  return isSafeUpstreamId(id) ? { kind: "accepted", upstreamId: id } : unreadable(`task id refused (${id.length} characters)`);
+}
+
 /** A progress object → outcome; `accepted` when it only names the task (submit). */
 export function outcomeOfProgress(progress: Progress, phase: "submit" | "poll"): UpstreamOutcome {
   const detail = [progress.failure_reason, progress.error].filter(Boolean).join(": ");
@@ -26,7 +32,7 @@ export function outcomeOfProgress(progress: Progress, phase: "submit" | "poll"):
     case "succeeded": {
       const urls = (progress.results ?? []).flatMap((result) => (result.url ? [result.url] : []));
       if (urls.length === 0 && progress.url) urls.push(progress.url);
-      return isNonEmpty(urls) ? { kind: "succeeded", urls } : unreadable("succeeded without a result url");
+      return succeededWith(urls);
     }
     // Public clients treat `violation` (progress 0, the reason in `error`) as final, like `failed`.
     case "violation":
@@ -36,7 +42,7 @@ export function outcomeOfProgress(progress: Progress, phase: "submit" | "poll"):
       if (progress.failure_reason === "input_moderation") return { kind: "failed", message: upstreamMessages.inputModeration, detail };
       return { kind: "failed", message: upstreamMessages.error, detail: detail || "failed" };
     default:
-      if (phase === "submit") return progress.id ? { kind: "accepted", upstreamId: progress.id } : unreadable("no task id");
+      if (phase === "submit") return acceptedAs(progress.id);
       return { kind: "running", progress: Math.max(0, Math.min(99, Math.round(progress.progress ?? 0))) };
   }
 }
@@ -78,7 +84,7 @@ export function parseGrsaiAnswer(text: string, phase: "submit" | "poll"): Upstre
   }
   const progress = ZProgress.safeParse(envelope.data.data);
   if (!progress.success) return unreadable("data is not a progress object");
-  if (phase === "submit" && progress.data.id && !progress.data.status) return { kind: "accepted", upstreamId: progress.data.id };
+  if (phase === "submit" && progress.data.id && !progress.data.status) return acceptedAs(progress.data.id);
   return outcomeOfProgress(progress.data, phase);
 }
 

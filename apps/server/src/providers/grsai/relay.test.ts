@@ -261,6 +261,33 @@ describe("a relay that echoes some other key", () => {
   });
 });
 
+describe("result URLs from the relay are untrusted", () => {
+  it.each([
+    ["a javascript: URL", "javascript:alert(document.cookie)"],
+    ["a data: URL", "data:text/html,<script>alert(1)</script>"],
+    ["a URL with a NUL", "https://cdn.example.com/a\u0000.png"],
+    ["a URL of 3,000 characters", `https://cdn.example.com/${"a".repeat(3_000)}.png`],
+  ])("%s fails the task at once, refunded once, with an operator line", async (_name, url) => {
+    fake.on("/v1/draw/nano-banana", () => accepted("up-untrusted"));
+    fake.on("/v1/draw/result", () => succeeded("up-untrusted", url));
+    const { id, final, task } = await runTask();
+    expect(final).toMatchObject({ status: "failed", msg: upstreamMessages.unreadable });
+    expect(task.result_url).toBeNull();
+    expect(task.failure_detail).toMatch(/^result url refused/);
+    await expectRefundedOnce(id);
+    expect(log.lines()).toContainEqual(
+      expect.objectContaining({ task: id, level: "error", msg: expect.stringContaining("refuse to pass on") }),
+    );
+  });
+
+  it("a task id with a NUL at submit fails cleanly, refunded, never INTERNAL", async () => {
+    fake.on("/v1/draw/nano-banana", () => accepted("up\u0000nul"));
+    const { id, final } = await runTask();
+    expect(final).toMatchObject({ status: "failed", msg: upstreamMessages.unreadable, code: "UPSTREAM_FAILED" });
+    await expectRefundedOnce(id);
+  });
+});
+
 describe("after every case", () => {
   it("the ledger is consistent", async () => {
     expect(await checkLedger(app.deps.db)).toMatchObject({ ok: true });

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { ProviderEndpoint } from "../endpoints.js";
 import type { TaskJob } from "../provider.js";
 import { isTimeout, withDeadline } from "../../lib/http-post.js";
-import { isNonEmpty, outcomeOfRefusal, postUpstream, upstreamAnswerBytes, upstreamMessages, type UpstreamOutcome } from "../outcome.js";
+import { outcomeOfRefusal, succeededWith, postUpstream, upstreamAnswerBytes, upstreamMessages, type UpstreamOutcome } from "../outcome.js";
 
 export const jimengPaths = {
   images: "/v1/images/generations",
@@ -69,7 +69,7 @@ export function parseJimengAnswer(text: string): UpstreamOutcome {
     return { kind: "failed", message: upstreamMessages.error, detail };
   }
   const urls = (answer.data.data ?? []).flatMap((item) => (item.url ? [item.url] : []));
-  return isNonEmpty(urls) ? { kind: "succeeded", urls } : { kind: "failed", message: upstreamMessages.unreadable, detail: "no result url" };
+  return succeededWith(urls);
 }
 
 /**

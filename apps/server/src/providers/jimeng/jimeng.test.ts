@@ -276,6 +276,8 @@ describe("every Jimeng failure ends failed with exactly one refund", () => {
     ["garbage", { text: "<html>oops</html>", contentType: "text/html" } as FakeAnswer, upstreamMessages.unreadable],
     ["a 500", { status: 500, text: "" } as FakeAnswer, upstreamMessages.busy],
     ["our key refused (401)", { status: 401, json: {} } as FakeAnswer, upstreamMessages.serviceProblem],
+    ["a javascript: result URL (untrusted)", result("javascript:alert(document.cookie)"), upstreamMessages.unreadable],
+    ["a result URL with a NUL", result("https://cdn.example.com/a\u0000.png"), upstreamMessages.unreadable],
   ])("%s", async (_name, answer, msg) => {
     fake.on("/v1/images/generations", () => answer);
     const user = await createTestUser(app.deps, { points: 4 });
